@@ -1,0 +1,42 @@
+package operations
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"facesnap"
+)
+
+// Visible are the kinds the API's /operations shows. Training has its own
+// status endpoint.
+var Visible = []facesnap.OperationKind{facesnap.OperationSnapshotTake, facesnap.OperationSnapshotApply}
+
+// Service answers the API's questions about operations.
+type Service struct {
+	Store facesnap.Store
+}
+
+// Get returns one of the caller's operations. An operation is visible only
+// to the account that started it; to anyone else it does not exist.
+func (s *Service) Get(ctx context.Context, acct facesnap.Account, id string) (facesnap.Operation, error) {
+	op, err := s.Store.OperationGet(ctx, id)
+	if err != nil {
+		return facesnap.Operation{}, err
+	}
+	if op.Account != acct.Name || !slices.Contains(Visible, op.Kind) {
+		return facesnap.Operation{}, facesnap.NotFound(facesnap.ObjectOperation, id)
+	}
+	return op, nil
+}
+
+// List returns the caller's operations, newest first, created before
+// before (zero: no bound), at most top.
+func (s *Service) List(ctx context.Context, acct facesnap.Account, before time.Time, top int) ([]facesnap.Operation, error) {
+	if top <= 0 || top > facesnap.MaxListTop {
+		top = facesnap.MaxListTop
+	}
+	return s.Store.OperationList(ctx, facesnap.OperationListParams{
+		Account: acct.Name, Kinds: Visible, Before: before, Top: top,
+	})
+}
