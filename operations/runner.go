@@ -16,16 +16,17 @@ import (
 )
 
 // Why not River: facesnap keeps operations in its own Store with leases
-// and heartbeats instead of using riverqueue/river. River rescues a job
-// that a dead worker left "running" only after RescueStuckJobsAfter (one
-// hour by default), and it has no heartbeat: setting that low enough to
-// recover a killed apply in seconds would hand a healthy 1,000,000-face
-// apply that runs longer to a second worker. An operation here must show
-// lastActionTime advancing every second anyway, so the heartbeat that does
-// that also extends a short lease: a live worker keeps its operation, a
-// killed one loses it within Lease, on one node or many. Claiming is one
-// UPDATE in the same database as the data, so an operation is enqueued in
-// the transaction that reserves its target.
+// and heartbeats instead of using riverqueue/river (v0.51). River rescues a
+// job that a dead worker left "running" only after RescueStuckJobsAfter
+// (one hour by default) and has no heartbeat (heartbeat-based rescue is an
+// open proposal, riverqueue/river#1256): setting the horizon low enough to
+// recover a killed apply in seconds would hand a healthy, long apply to a
+// second worker. An operation here must show lastActionTime advancing every
+// second anyway, so the heartbeat that does that also extends a short
+// lease: a live worker keeps its operation, a killed one loses it within
+// Lease, on one node or many. Claiming is one UPDATE in the same database
+// as the data, so an operation is enqueued in the transaction that reserves
+// its target.
 
 // RunnerConfig configures a Runner. Zero values take the defaults.
 type RunnerConfig struct {
