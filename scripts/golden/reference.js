@@ -1,0 +1,136 @@
+// Runs the reference face-api (@vladmandic/face-api on @tensorflow/tfjs with
+// the wasm backend) over the demo images, for two callers:
+//   node reference.js golden MODELS_DIR OUT_DIR   writes one JSON per image
+//   node reference.js bench MODELS_DIR ROUNDS     prints timings as JSON
+// Images are decoded with jpeg-js, a plain baseline decoder like Go's
+// image/jpeg (no fancy chroma upsampling), so both sides see nearly the same
+// pixels.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const jpeg = require('jpeg-js');
+const tf = require('@tensorflow/tfjs');
+const wasm = require('@tensorflow/tfjs-backend-wasm');
+const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js');
+
+const SAMPLES = ['sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg'];
+// The engine's detection_01 settings; the package's defaults.
+const SSD_OPTIONS = { minConfidence: 0.5, maxResults: 100 };
+
+async function setup(modelsDir) {
+  // Local wasm binaries: nothing is fetched at run time.
+  wasm.setWasmPaths(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), path.sep));
+  await tf.setBackend('wasm');
+  await tf.ready();
+  await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelsDir);
+  await faceapi.nets.faceLandmark68Net.loadFromDisk(modelsDir);
+  await faceapi.nets.faceRecognitionNet.loadFromDisk(modelsDir);
+}
+
+function readImage(file) {
+  const img = jpeg.decode(fs.readFileSync(file), { useTArray: true, formatAsRGBA: false });
+  const rgb = new Int32Array(img.data);
+  return { tensor: tf.tensor3d(rgb, [img.height, img.width, 3], 'int32'), width: img.width, height: img.height };
+}
+
+const r4 = (v) => Math.round(v * 1e4) / 1e4;
+
+async function golden(modelsDir, outDir) {
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const name of SAMPLES) {
+    const { tensor, width, height } = readImage(path.join(modelsDir, name));
+    const results = await faceapi
+      .detectAllFaces(tensor, new faceapi.SsdMobilenetv1Options(SSD_OPTIONS))
+      .withFaceLandmarks()
+      .withFaceDescriptors();
+    tensor.dispose();
+    const faces = results.map((r) => {
+      const b = r.detection.box;
+      const a = r.landmarks.align(null, { useDlibAlignment: true });
+      return {
+        score: r4(r.detection.score),
+        box: { x: r4(b.x), y: r4(b.y), width: r4(b.width), height: r4(b.height) },
+        landmarks: r.landmarks.positions.map((p) => [r4(p.x), r4(p.y)]),
+        alignedBox: { x: r4(a.x), y: r4(a.y), width: r4(a.width), height: r4(a.height) },
+        descriptor: Array.from(r.descriptor, (v) => Math.round(v * 1e6) / 1e6),
+      };
+    });
+    const out = {
+      image: name,
+      width,
+      height,
+      reference: `@vladmandic/face-api@${faceapi.version} tfjs@${tf.version_core} backend=${tf.getBackend()}`,
+      options: SSD_OPTIONS,
+      faces,
+    };
+    const file = path.join(outDir, name.replace(/\.jpg$/, '.json'));
+    fs.writeFileSync(file, `${JSON.stringify(out, null, 1)}\n`);
+    console.log(`${file}: ${faces.length} faces`);
+  }
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function bench(modelsDir, rounds) {
+  const images = SAMPLES.map((n) => readImage(path.join(modelsDir, n)));
+  const opts = new faceapi.SsdMobilenetv1Options(SSD_OPTIONS);
+  const detectMs = [];
+  const perFaceDetectMs = [];
+  const descriptorMs = [];
+  const pipelineMs = [];
+  let faces = 0;
+  let totalMs = 0;
+  // One warm-up round: the first call compiles kernels and allocates.
+  for (let round = -1; round < rounds; round++) {
+    for (const img of images) {
+      let t0 = performance.now();
+      const dets = await faceapi.detectAllFaces(img.tensor, opts);
+      const td = performance.now() - t0;
+      t0 = performance.now();
+      const full = await faceapi.detectAllFaces(img.tensor, opts).withFaceLandmarks().withFaceDescriptors();
+      const tp = performance.now() - t0;
+      // Descriptor alone per face: crop + recognition net, as the pipeline does it.
+      const boxes = full.map((r) => r.landmarks.align(null, { useDlibAlignment: true }));
+      const crops = await faceapi.extractFaceTensors(img.tensor, boxes);
+      const tdesc = [];
+      for (const c of crops) {
+        t0 = performance.now();
+        await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(c);
+        tdesc.push(performance.now() - t0);
+        c.dispose();
+      }
+      if (round < 0) continue;
+      detectMs.push(td);
+      if (dets.length) perFaceDetectMs.push(td / dets.length);
+      descriptorMs.push(...tdesc);
+      pipelineMs.push(tp);
+      faces += full.length;
+      totalMs += tp;
+    }
+  }
+  console.log(JSON.stringify({
+    runner: `node ${process.version} @vladmandic/face-api@${faceapi.version} tfjs@${tf.version_core} backend=${tf.getBackend()}`,
+    rounds,
+    images: images.length,
+    detectImageMedianMs: median(detectMs),
+    detectPerFaceMedianMs: median(perFaceDetectMs),
+    descriptorPerFaceMedianMs: median(descriptorMs),
+    pipelineImageMedianMs: median(pipelineMs),
+    facesPerSecond: (faces * 1000) / totalMs,
+  }));
+}
+
+async function main() {
+  const [mode, modelsDir, arg] = process.argv.slice(2);
+  await setup(modelsDir);
+  if (mode === 'golden') await golden(modelsDir, arg);
+  else if (mode === 'bench') await bench(modelsDir, Number(arg || 3));
+  else throw new Error(`unknown mode ${mode}`);
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
