@@ -3,6 +3,7 @@ package harness
 import (
 	"bytes"
 	"encoding/json"
+	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"net/http"
@@ -77,5 +78,16 @@ func TestRandomUUID(t *testing.T) {
 	u := randomUUID()
 	if len(u) != 36 || u[14] != '4' {
 		t.Errorf("not a v4 uuid: %s", u)
+	}
+}
+
+func TestBMPAndGIF(t *testing.T) {
+	t.Parallel()
+	b := BMP(t, 33, 20, 3)
+	if string(b[:2]) != "BM" || len(b) != 54+100*20 {
+		t.Errorf("BMP header or size wrong: %d bytes", len(b))
+	}
+	if _, err := gif.Decode(bytes.NewReader(GIF(t, 64, 64, 3))); err != nil {
+		t.Errorf("GIF does not decode: %v", err)
 	}
 }
