@@ -1,0 +1,185 @@
+// Package collections holds the business rules of face collections
+// (FaceList, LargeFaceList, PersonGroup, LargePersonGroup), their persons,
+// persisted faces and training: ids, lengths, models, quotas, the service's
+// messages. Callers (httpapi) only translate; the Store only stores.
+package collections
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"facesnap"
+)
+
+// Fetcher downloads an image from a URL the caller gave (faceimage.Fetcher
+// in production). Its errors are *facesnap.InvalidError.
+type Fetcher interface {
+	Fetch(ctx context.Context, url string) ([]byte, error)
+}
+
+// Notifier wakes the operations runner when work was enqueued.
+type Notifier interface {
+	Notify()
+}
+
+// Service implements the collection rules on a Store.
+type Service struct {
+	Store   facesnap.Store
+	Fetcher Fetcher
+	// Notifier may be nil: queued work is then found by the runner's poll.
+	Notifier Notifier
+	// Now is the clock; default time.Now. Times are truncated to 100 ns,
+	// the precision the API shows (7 fractional digits).
+	Now func() time.Time
+	// NewID returns a new uuid for persons and faces; default random v4.
+	NewID func() string
+}
+
+func (s *Service) now() time.Time {
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	return now().UTC().Truncate(100 * time.Nanosecond)
+}
+
+func (s *Service) newID() string {
+	if s.NewID != nil {
+		return s.NewID()
+	}
+	return uuid.NewString()
+}
+
+func (s *Service) notify() {
+	if s.Notifier != nil {
+		s.Notifier.Notify()
+	}
+}
+
+func ref(acct facesnap.Account, kind facesnap.Kind, id string) facesnap.CollectionRef {
+	return facesnap.CollectionRef{Account: acct.Name, Kind: kind, ID: id}
+}
+
+// idParam is the API's name of a kind's id, as its messages spell it.
+func idParam(k facesnap.Kind) string {
+	switch k {
+	case facesnap.KindFaceList:
+		return "faceListId"
+	case facesnap.KindLargeFaceList:
+		return "largeFaceListId"
+	case facesnap.KindPersonGroup:
+		return "personGroupId"
+	case facesnap.KindLargePersonGroup:
+		return "largePersonGroupId"
+	}
+	return "id"
+}
+
+// phrase is the kind's name as the service's messages spell it.
+func phrase(k facesnap.Kind) string {
+	switch k {
+	case facesnap.KindFaceList:
+		return "Face list"
+	case facesnap.KindLargeFaceList:
+		return "Large face list"
+	case facesnap.KindPersonGroup:
+		return "Person group"
+	case facesnap.KindLargePersonGroup:
+		return "Large person group"
+	}
+	return string(k)
+}
+
+func lowerPhrase(k facesnap.Kind) string { return strings.ToLower(phrase(k)) }
+
+// checkKind rejects a kind the caller made up; it is a programming error
+// in the caller, not the client's, but must not reach the store.
+func checkKind(k facesnap.Kind) error {
+	if !k.Valid() {
+		return fmt.Errorf("unknown collection kind %q", k)
+	}
+	return nil
+}
+
+// checkExistingID: an id that cannot exist is simply not found, as the
+// service answers for a malformed id in a path.
+func checkExistingID(k facesnap.Kind, id string) error {
+	if err := checkKind(k); err != nil {
+		return err
+	}
+	if !facesnap.ValidID(id) {
+		return facesnap.NotFound(facesnap.ObjectOf(k), id)
+	}
+	return nil
+}
+
+func checkUUID(o facesnap.Object, id string) error {
+	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
+		return facesnap.NotFound(o, id)
+	}
+	return nil
+}
+
+func checkName(name string, required bool) error {
+	if required && name == "" {
+		return facesnap.Invalidf("Name is required and cannot be empty.")
+	}
+	if n := len([]rune(name)); n > facesnap.MaxNameLength {
+		return facesnap.Invalidf("Name is too long: %d characters, the maximum is %d.", n, facesnap.MaxNameLength)
+	}
+	return nil
+}
+
+func checkUserData(userData string, max int) error {
+	if n := len([]rune(userData)); n > max {
+		return facesnap.Invalidf("User data is too long: %d characters, the maximum is %d.", n, max)
+	}
+	return nil
+}
+
+// RecognitionModel returns the model a collection is created with: the
+// default when empty, an error for one the service does not know.
+func RecognitionModel(m string) (string, error) {
+	if m == "" {
+		return facesnap.DefaultRecognitionModel, nil
+	}
+	if !slices.Contains(facesnap.RecognitionModels, m) {
+		return "", facesnap.Invalidf("Invalid recognition model '%s'. Supported models: %s.", m, strings.Join(facesnap.RecognitionModels, ", "))
+	}
+	return m, nil
+}
+
+// DetectionModel returns the detection model of a new face.
+func DetectionModel(m string) (string, error) {
+	if m == "" {
+		return facesnap.DefaultDetectionModel, nil
+	}
+	if !slices.Contains(facesnap.DetectionModels, m) {
+		return "", facesnap.Invalidf("Invalid detection model '%s'. Supported models: %s.", m, strings.Join(facesnap.DetectionModels, ", "))
+	}
+	return m, nil
+}
+
+// Page is the start (exclusive) and top of a list.
+type Page struct {
+	Start string
+	Top   int // 0: the default, MaxListTop
+}
+
+func (p Page) check() (Page, error) {
+	if p.Top == 0 {
+		p.Top = facesnap.MaxListTop
+	}
+	if p.Top < 1 || p.Top > facesnap.MaxListTop {
+		return p, facesnap.Invalidf("Parameter top is invalid: it must be between 1 and %d.", facesnap.MaxListTop)
+	}
+	if len(p.Start) > facesnap.MaxIDLength {
+		return p, facesnap.Invalidf("Parameter start is invalid: it is longer than %d characters.", facesnap.MaxIDLength)
+	}
+	return p, nil
+}

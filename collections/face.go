@@ -1,0 +1,176 @@
+package collections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"facesnap"
+	"facesnap/faceimage"
+)
+
+// ErrTargetFaceRequired is the answer to an add-face without targetFace
+// until the face detector (a separate issue) lands: the service would detect
+// the one face itself, this server cannot yet.
+var ErrTargetFaceRequired = facesnap.Invalidf("Parameter targetFace is required: this server has no face detector yet, so give the face rectangle as targetFace=left,top,width,height.")
+
+// AddFaceParams describe a face to persist. The image comes from Image, or
+// from URL when ByURL is set; it is only read, never stored.
+type AddFaceParams struct {
+	Kind           facesnap.Kind
+	CollectionID   string
+	PersonID       string // for PersonGroup and LargePersonGroup
+	UserData       string
+	TargetFace     string // "left,top,width,height"
+	DetectionModel string // empty: detection_01
+	Image          []byte
+	ByURL          bool
+	URL            string
+}
+
+func maxFaces(k facesnap.Kind) (int, string) {
+	switch k {
+	case facesnap.KindFaceList:
+		return facesnap.MaxFacesPerFaceList, "face list"
+	case facesnap.KindLargeFaceList:
+		return facesnap.MaxFacesPerLargeFaceList, "large face list"
+	}
+	return facesnap.MaxFacesPerPerson, "person"
+}
+
+// AddFace persists a face of an image on a list or a person: its rectangle,
+// detection model and userData.
+func (s *Service) AddFace(ctx context.Context, acct facesnap.Account, p AddFaceParams) (facesnap.Face, error) {
+	if err := s.checkFaceOwner(p.Kind, p.CollectionID, p.PersonID); err != nil {
+		return facesnap.Face{}, err
+	}
+	if err := checkUserData(p.UserData, facesnap.MaxFaceUserDataLength); err != nil {
+		return facesnap.Face{}, err
+	}
+	model, err := DetectionModel(p.DetectionModel)
+	if err != nil {
+		return facesnap.Face{}, err
+	}
+	if p.TargetFace == "" {
+		return facesnap.Face{}, ErrTargetFaceRequired
+	}
+	rect, err := faceimage.ParseRect(p.TargetFace)
+	if err != nil {
+		return facesnap.Face{}, err
+	}
+	r := ref(acct, p.Kind, p.CollectionID)
+	// Refuse a missing list or person before fetching or decoding
+	// anything: it is cheap, and the service answers 404 first.
+	if p.Kind.HasPersons() {
+		_, err = s.Store.PersonGet(ctx, r, p.PersonID)
+	} else {
+		_, err = s.Store.CollectionGet(ctx, r)
+	}
+	if err != nil {
+		return facesnap.Face{}, err
+	}
+	data := p.Image
+	if p.ByURL {
+		if p.URL == "" {
+			return facesnap.Face{}, &facesnap.InvalidError{Reason: facesnap.ReasonInvalidURL, Message: "Invalid image URL: the url is empty."}
+		}
+		if s.Fetcher == nil {
+			return facesnap.Face{}, &facesnap.InvalidError{Reason: facesnap.ReasonInvalidURL, Message: "Adding faces from a URL is not enabled on this server."}
+		}
+		if data, err = s.Fetcher.Fetch(ctx, p.URL); err != nil {
+			return facesnap.Face{}, err
+		}
+	}
+	img, err := faceimage.Decode(data)
+	if err != nil {
+		return facesnap.Face{}, err
+	}
+	if err := faceimage.CheckFace(img, rect); err != nil {
+		return facesnap.Face{}, err
+	}
+	face := facesnap.Face{
+		ID:             s.newID(),
+		PersonID:       p.PersonID,
+		UserData:       p.UserData,
+		Rect:           rect,
+		DetectionModel: model,
+		CreatedAt:      s.now(),
+	}
+	limit, per := maxFaces(p.Kind)
+	err = s.Store.FaceAdd(ctx, facesnap.FaceAddParams{Ref: r, Face: face, MaxFaces: limit})
+	if errors.Is(err, facesnap.ErrQuota) {
+		return facesnap.Face{}, &facesnap.QuotaError{Message: fmt.Sprintf("Persisted face number reached limit, maximum is %d per %s.", limit, per)}
+	}
+	if err != nil {
+		return facesnap.Face{}, err
+	}
+	return face, nil
+}
+
+// GetFace returns a persisted face of a list or of a person.
+func (s *Service) GetFace(ctx context.Context, acct facesnap.Account, kind facesnap.Kind, collectionID, personID, faceID string) (facesnap.Face, error) {
+	if err := s.checkFaceRef(kind, collectionID, personID, faceID); err != nil {
+		return facesnap.Face{}, err
+	}
+	return s.Store.FaceGet(ctx, ref(acct, kind, collectionID), personID, faceID)
+}
+
+// ListFaces lists a LargeFaceList's faces sorted by id.
+func (s *Service) ListFaces(ctx context.Context, acct facesnap.Account, kind facesnap.Kind, collectionID string, page Page) ([]facesnap.Face, error) {
+	if err := checkExistingID(kind, collectionID); err != nil {
+		return nil, err
+	}
+	if kind.HasPersons() {
+		return nil, fmt.Errorf("list faces of %s: faces belong to persons", kind)
+	}
+	page, err := page.check()
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.FaceList(ctx, facesnap.FaceListParams{Ref: ref(acct, kind, collectionID), Start: page.Start, Top: page.Top})
+}
+
+// UpdateFace changes a face's userData. A nil userData changes nothing.
+func (s *Service) UpdateFace(ctx context.Context, acct facesnap.Account, kind facesnap.Kind, collectionID, personID, faceID string, userData *string) error {
+	if err := s.checkFaceRef(kind, collectionID, personID, faceID); err != nil {
+		return err
+	}
+	r := ref(acct, kind, collectionID)
+	if userData == nil {
+		_, err := s.Store.FaceGet(ctx, r, personID, faceID)
+		return err
+	}
+	if err := checkUserData(*userData, facesnap.MaxFaceUserDataLength); err != nil {
+		return err
+	}
+	return s.Store.FaceUpdate(ctx, facesnap.FaceUpdateParams{Ref: r, PersonID: personID, FaceID: faceID, UserData: *userData})
+}
+
+// DeleteFace removes a persisted face.
+func (s *Service) DeleteFace(ctx context.Context, acct facesnap.Account, kind facesnap.Kind, collectionID, personID, faceID string) error {
+	if err := s.checkFaceRef(kind, collectionID, personID, faceID); err != nil {
+		return err
+	}
+	return s.Store.FaceDelete(ctx, ref(acct, kind, collectionID), personID, faceID)
+}
+
+// checkFaceOwner checks the ids of the list or person a face belongs to.
+func (s *Service) checkFaceOwner(kind facesnap.Kind, collectionID, personID string) error {
+	if err := checkExistingID(kind, collectionID); err != nil {
+		return err
+	}
+	if kind.HasPersons() {
+		return checkUUID(facesnap.ObjectPerson, personID)
+	}
+	if personID != "" {
+		return fmt.Errorf("faces of %s belong to no person", kind)
+	}
+	return nil
+}
+
+func (s *Service) checkFaceRef(kind facesnap.Kind, collectionID, personID, faceID string) error {
+	if err := s.checkFaceOwner(kind, collectionID, personID); err != nil {
+		return err
+	}
+	return checkUUID(facesnap.ObjectPersistedFace, faceID)
+}

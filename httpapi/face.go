@@ -1,0 +1,151 @@
+package httpapi
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"facesnap"
+	"facesnap/collections"
+)
+
+// maxImageBody caps an image body: the API's 6 MB limit plus slack, so
+// that faceimage can tell an image that is slightly too big (with the
+// service's message) while a huge body is refused without reading it.
+const (
+	maxImageSize = 6 << 20
+	maxImageBody = maxImageSize + 64<<10
+)
+
+var errImageTooLarge = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImageSize, Message: "Image size is too big: the maximum is 6 MB."}
+
+// faceJSON is PersistedFace on the wire.
+type faceJSON struct {
+	PersistedFaceID string `json:"persistedFaceId"`
+	UserData        string `json:"userData,omitempty"`
+}
+
+func toFaceJSON(f facesnap.Face) faceJSON {
+	return faceJSON{PersistedFaceID: f.ID, UserData: f.UserData}
+}
+
+// urlJSON is ImageUrl, the JSON body of add-face.
+type urlJSON struct {
+	URL *string `json:"url"`
+}
+
+// updateFaceJSON is UpdateFaceRequest.
+type updateFaceJSON struct {
+	UserData *string `json:"userData"`
+}
+
+func personID(r *http.Request, person bool) string {
+	if !person {
+		return ""
+	}
+	return r.PathValue("personId")
+}
+
+func (s *Server) addFace(k kindRoute, person bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, acct facesnap.Account) error {
+		q := r.URL.Query()
+		p := collections.AddFaceParams{
+			Kind:           k.Kind,
+			CollectionID:   r.PathValue(k.Param),
+			PersonID:       personID(r, person),
+			UserData:       q.Get("userData"),
+			TargetFace:     q.Get("targetFace"),
+			DetectionModel: q.Get("detectionModel"),
+		}
+		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		switch mt {
+		case "application/octet-stream":
+			data, err := readImage(w, r)
+			if err != nil {
+				return err
+			}
+			p.Image = data
+		case "application/json", "text/json":
+			var body urlJSON
+			if err := decodeJSON(w, r, &body); err != nil {
+				return err
+			}
+			p.ByURL, p.URL = true, deref(body.URL)
+		default:
+			return errMediaType
+		}
+		f, err := s.cfg.Collections.AddFace(r.Context(), acct, p)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, faceJSON{PersistedFaceID: f.ID})
+		return nil
+	}
+}
+
+// readImage reads an image body of at most maxImageBody bytes.
+func readImage(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxImageBody))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, errImageTooLarge
+	}
+	return data, err
+}
+
+func (s *Server) listFaces(k kindRoute) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, acct facesnap.Account) error {
+		p, err := page(r)
+		if err != nil {
+			return err
+		}
+		faces, err := s.cfg.Collections.ListFaces(r.Context(), acct, k.Kind, r.PathValue(k.Param), p)
+		if err != nil {
+			return err
+		}
+		out := make([]faceJSON, len(faces))
+		for i, f := range faces {
+			out[i] = toFaceJSON(f)
+		}
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	}
+}
+
+func (s *Server) getFace(k kindRoute, person bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, acct facesnap.Account) error {
+		f, err := s.cfg.Collections.GetFace(r.Context(), acct, k.Kind, r.PathValue(k.Param), personID(r, person), r.PathValue("persistedFaceId"))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, toFaceJSON(f))
+		return nil
+	}
+}
+
+func (s *Server) updateFace(k kindRoute, person bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, acct facesnap.Account) error {
+		var body updateFaceJSON
+		if err := decodeJSON(w, r, &body); err != nil {
+			return err
+		}
+		err := s.cfg.Collections.UpdateFace(r.Context(), acct, k.Kind, r.PathValue(k.Param), personID(r, person), r.PathValue("persistedFaceId"), body.UserData)
+		if err != nil {
+			return err
+		}
+		writeEmpty(w, http.StatusOK)
+		return nil
+	}
+}
+
+func (s *Server) deleteFace(k kindRoute, person bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, acct facesnap.Account) error {
+		err := s.cfg.Collections.DeleteFace(r.Context(), acct, k.Kind, r.PathValue(k.Param), personID(r, person), r.PathValue("persistedFaceId"))
+		if err != nil {
+			return err
+		}
+		writeEmpty(w, http.StatusOK)
+		return nil
+	}
+}
