@@ -1,0 +1,13 @@
+// Package client is a Go client for the Face API v1.0 as facesnap serves it:
+// face collections, persons and faces, snapshots and the asynchronous
+// operations that take and apply them, plus facesnap's extensions (operation
+// progress, operation listing, snapshot export and import).
+//
+// It imports nothing from the server, so third parties can depend on it
+// alone. Every call takes a context first; a Client holds no global state and
+// is safe for concurrent use.
+//
+// Models marshal to the exact wire format: camelCase names in the order the
+// spec's examples use, optional fields omitted when empty, and times as UTC
+// with seven fractional digits (see Time).
+package client
