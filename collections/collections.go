@@ -118,9 +118,11 @@ func checkExistingID(k facesnap.Kind, id string) error {
 	return nil
 }
 
-func checkUUID(o facesnap.Object, id string) error {
+// checkUUID refuses a person or face id that is not a uuid, as the service
+// does (400 BadArgument), before any lookup.
+func checkUUID(what, id string) error {
 	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
-		return facesnap.NotFound(o, id)
+		return facesnap.Invalidf("Invalid %s: '%s' is not a valid UUID.", what, id)
 	}
 	return nil
 }

@@ -160,7 +160,7 @@ func (s *Service) checkFaceOwner(kind facesnap.Kind, collectionID, personID stri
 		return err
 	}
 	if kind.HasPersons() {
-		return checkUUID(facesnap.ObjectPerson, personID)
+		return checkUUID("personId", personID)
 	}
 	if personID != "" {
 		return fmt.Errorf("faces of %s belong to no person", kind)
@@ -172,5 +172,5 @@ func (s *Service) checkFaceRef(kind facesnap.Kind, collectionID, personID, faceI
 	if err := s.checkFaceOwner(kind, collectionID, personID); err != nil {
 		return err
 	}
-	return checkUUID(facesnap.ObjectPersistedFace, faceID)
+	return checkUUID("persistedFaceId", faceID)
 }

@@ -111,5 +111,5 @@ func (s *Service) checkPersonRef(kind facesnap.Kind, groupID, personID string) e
 	if err := checkExistingID(kind, groupID); err != nil {
 		return err
 	}
-	return checkUUID(facesnap.ObjectPerson, personID)
+	return checkUUID("personId", personID)
 }

@@ -62,13 +62,13 @@ type collectionJSON struct {
 	PersonGroupID      string      `json:"personGroupId,omitempty"`
 	LargePersonGroupID string      `json:"largePersonGroupId,omitempty"`
 	Name               string      `json:"name"`
-	UserData           string      `json:"userData,omitempty"`
+	UserData           *string     `json:"userData"`
 	RecognitionModel   string      `json:"recognitionModel,omitempty"`
 	PersistedFaces     *[]faceJSON `json:"persistedFaces,omitempty"`
 }
 
 func toCollectionJSON(c facesnap.Collection, withModel bool) collectionJSON {
-	out := collectionJSON{Name: c.Name, UserData: c.UserData}
+	out := collectionJSON{Name: c.Name, UserData: optString(c.UserData)}
 	switch c.Kind {
 	case facesnap.KindFaceList:
 		out.FaceListID = c.ID

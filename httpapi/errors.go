@@ -30,6 +30,8 @@ var (
 	errMethodNotAllowed = &apiError{Status: http.StatusMethodNotAllowed, Code: "405", Message: "Method not allowed for this resource."}
 	errMediaType        = &apiError{Status: http.StatusUnsupportedMediaType, Code: "BadArgument",
 		Message: "Invalid Media Type: send the image as application/octet-stream, or its URL as application/json."}
+	errMediaTypeJSON = &apiError{Status: http.StatusUnsupportedMediaType, Code: "BadArgument",
+		Message: "Invalid Media Type: the request body must be application/json."}
 )
 
 // statusClientClosed is logged (never sent) for requests whose client went

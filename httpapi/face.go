@@ -22,12 +22,17 @@ var errImageTooLarge = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImag
 
 // faceJSON is PersistedFace on the wire.
 type faceJSON struct {
-	PersistedFaceID string `json:"persistedFaceId"`
-	UserData        string `json:"userData,omitempty"`
+	PersistedFaceID string  `json:"persistedFaceId"`
+	UserData        *string `json:"userData"`
 }
 
 func toFaceJSON(f facesnap.Face) faceJSON {
-	return faceJSON{PersistedFaceID: f.ID, UserData: f.UserData}
+	return faceJSON{PersistedFaceID: f.ID, UserData: optString(f.UserData)}
+}
+
+// addedFaceJSON is the answer to add-face: the new id only.
+type addedFaceJSON struct {
+	PersistedFaceID string `json:"persistedFaceId"`
 }
 
 // urlJSON is ImageUrl, the JSON body of add-face.
@@ -58,15 +63,16 @@ func (s *Server) addFace(k kindRoute, person bool) handlerFunc {
 			TargetFace:     q.Get("targetFace"),
 			DetectionModel: q.Get("detectionModel"),
 		}
-		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		switch mt {
-		case "application/octet-stream":
+		ct := r.Header.Get("Content-Type")
+		mt, _, _ := mime.ParseMediaType(ct)
+		switch {
+		case mt == "application/octet-stream":
 			data, err := readImage(w, r)
 			if err != nil {
 				return err
 			}
 			p.Image = data
-		case "application/json", "text/json":
+		case isJSON(ct):
 			var body urlJSON
 			if err := decodeJSON(w, r, &body); err != nil {
 				return err
@@ -79,7 +85,7 @@ func (s *Server) addFace(k kindRoute, person bool) handlerFunc {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, faceJSON{PersistedFaceID: f.ID})
+		writeJSON(w, http.StatusOK, addedFaceJSON{PersistedFaceID: f.ID})
 		return nil
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -49,8 +50,11 @@ var errBadBody = facesnap.Invalidf("Request body is invalid.")
 
 // decodeJSON reads a JSON request body (at most maxJSONBody) into v.
 // Unknown fields are ignored, as the service does; an empty, malformed or
-// mistyped body is a 400 BadArgument.
+// mistyped body is a 400 BadArgument, a body that is not JSON a 415.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
+		return errMediaTypeJSON
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -67,6 +71,21 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return errBadBody
 	}
 	return nil
+}
+
+// isJSON reports whether a Content-Type names JSON, with any parameters.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || mt == "text/json")
+}
+
+// optString is userData on the wire: null when empty, as the service
+// answers for data never set.
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // apiTime is a time as the API writes it.

@@ -26,8 +26,8 @@ func (s *Server) registerPersons(k kindRoute) {
 // personJSON is Person on the wire; persistedFaceIds is always an array.
 type personJSON struct {
 	PersonID         string   `json:"personId"`
-	Name             string   `json:"name,omitempty"`
-	UserData         string   `json:"userData,omitempty"`
+	Name             string   `json:"name"`
+	UserData         *string  `json:"userData"`
 	PersistedFaceIDs []string `json:"persistedFaceIds"`
 }
 
@@ -36,7 +36,7 @@ func toPersonJSON(p facesnap.Person) personJSON {
 	if ids == nil {
 		ids = []string{}
 	}
-	return personJSON{PersonID: p.ID, Name: p.Name, UserData: p.UserData, PersistedFaceIDs: ids}
+	return personJSON{PersonID: p.ID, Name: p.Name, UserData: optString(p.UserData), PersistedFaceIDs: ids}
 }
 
 // createdPersonJSON is the answer to a new person: its id only.
