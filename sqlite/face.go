@@ -1,0 +1,183 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"facesnap"
+)
+
+const faceColumns = `face_id, person_id, user_data, rect_left, rect_top, rect_width, rect_height,
+	detection_model, feature, seq, created_at`
+
+func scanFace(row interface{ Scan(...any) error }) (facesnap.Face, error) {
+	var f facesnap.Face
+	var personID sql.NullString
+	var feature []byte
+	var created int64
+	err := row.Scan(&f.ID, &personID, &f.UserData, &f.Rect.Left, &f.Rect.Top, &f.Rect.Width, &f.Rect.Height,
+		&f.DetectionModel, &feature, &f.Seq, &created)
+	f.PersonID = personID.String
+	f.Feature = decodeFeature(feature)
+	f.CreatedAt = timeAt(created)
+	return f, err
+}
+
+// faceArgs are f's values in faceColumns order, for collection pk.
+func faceArgs(pk int64, f facesnap.Face) []any {
+	return []any{pk, f.ID, nullable(f.PersonID), f.UserData, f.Rect.Left, f.Rect.Top, f.Rect.Width, f.Rect.Height,
+		f.DetectionModel, encodeFeature(f.Feature), f.Seq, nanos(f.CreatedAt)}
+}
+
+const insertFace = `INSERT INTO faces (collection, ` + faceColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// encodeFeature stores a descriptor as little-endian float32s; nil stays
+// NULL.
+func encodeFeature(v []float32) []byte {
+	if v == nil {
+		return nil
+	}
+	b := make([]byte, 0, 4*len(v))
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+	}
+	return b
+}
+
+func decodeFeature(b []byte) []float32 {
+	if b == nil {
+		return nil
+	}
+	v := make([]float32, len(b)/4)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return v
+}
+
+// nullable stores "" as NULL: a list's faces have no person.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// faceOwner finds the visible collection and, for a person's face, checks
+// the person, so each missing object gets its own NotFound.
+func faceOwner(ctx context.Context, q querier, ref facesnap.CollectionRef, personID string) (int64, error) {
+	pk, err := collectionPK(ctx, q, ref)
+	if err != nil {
+		return 0, err
+	}
+	if personID != "" {
+		if err := personExists(ctx, q, pk, personID); err != nil {
+			return 0, err
+		}
+	}
+	return pk, nil
+}
+
+func (s *store) FaceAdd(ctx context.Context, p facesnap.FaceAddParams) error {
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		f := p.Face
+		pk, err := faceOwner(ctx, tx, p.Ref, f.PersonID)
+		if err != nil {
+			return err
+		}
+		if p.MaxFaces > 0 {
+			var n int
+			err := tx.QueryRowContext(ctx,
+				`SELECT count(*) FROM faces WHERE collection = ? AND person_id IS ?`,
+				pk, nullable(f.PersonID)).Scan(&n)
+			if err != nil {
+				return err
+			}
+			if n >= p.MaxFaces {
+				return &facesnap.QuotaError{Message: fmt.Sprintf("The limit of %d faces is reached.", p.MaxFaces)}
+			}
+		}
+		err = tx.QueryRowContext(ctx,
+			`UPDATE collections SET last_seq = last_seq + 1 WHERE pk = ? RETURNING last_seq`, pk).Scan(&f.Seq)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, insertFace, faceArgs(pk, f)...)
+		return interpretError(err, facesnap.ObjectPersistedFace, f.ID)
+	})
+}
+
+func (s *store) FaceGet(ctx context.Context, ref facesnap.CollectionRef, personID, faceID string) (facesnap.Face, error) {
+	var f facesnap.Face
+	err := s.readTx(ctx, func(q querier) error {
+		pk, err := faceOwner(ctx, q, ref, personID)
+		if err != nil {
+			return err
+		}
+		f, err = scanFace(q.QueryRowContext(ctx,
+			`SELECT `+faceColumns+` FROM faces WHERE collection = ? AND face_id = ? AND person_id IS ?`,
+			pk, faceID, nullable(personID)))
+		return interpretError(err, facesnap.ObjectPersistedFace, faceID)
+	})
+	if err != nil {
+		return facesnap.Face{}, err
+	}
+	return f, nil
+}
+
+func (s *store) FaceList(ctx context.Context, p facesnap.FaceListParams) ([]facesnap.Face, error) {
+	var fs []facesnap.Face
+	err := s.readTx(ctx, func(q querier) error {
+		pk, err := collectionPK(ctx, q, p.Ref)
+		if err != nil {
+			return err
+		}
+		rows, err := q.QueryContext(ctx,
+			`SELECT `+faceColumns+` FROM faces
+			 WHERE collection = ? AND person_id IS NULL AND face_id > ?
+			 ORDER BY face_id LIMIT ?`,
+			pk, p.Start, limit(p.Top))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			f, err := scanFace(rows)
+			if err != nil {
+				return err
+			}
+			fs = append(fs, f)
+		}
+		return rows.Err()
+	})
+	return fs, err
+}
+
+func (s *store) FaceUpdate(ctx context.Context, p facesnap.FaceUpdateParams) error {
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		pk, err := faceOwner(ctx, tx, p.Ref, p.PersonID)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx,
+			`UPDATE faces SET user_data = ? WHERE collection = ? AND face_id = ? AND person_id IS ?`,
+			p.UserData, pk, p.FaceID, nullable(p.PersonID))
+		return mustAffect(res, err, facesnap.ObjectPersistedFace, p.FaceID)
+	})
+}
+
+func (s *store) FaceDelete(ctx context.Context, ref facesnap.CollectionRef, personID, faceID string) error {
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		pk, err := faceOwner(ctx, tx, ref, personID)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx,
+			`DELETE FROM faces WHERE collection = ? AND face_id = ? AND person_id IS ?`,
+			pk, faceID, nullable(personID))
+		return mustAffect(res, err, facesnap.ObjectPersistedFace, faceID)
+	})
+}

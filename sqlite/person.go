@@ -1,0 +1,143 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"facesnap"
+)
+
+func (s *store) PersonCreate(ctx context.Context, p facesnap.PersonCreateParams) error {
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		pk, err := collectionPK(ctx, tx, p.Ref)
+		if err != nil {
+			return err
+		}
+		if p.MaxPersons > 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM persons WHERE collection = ?`, pk).Scan(&n); err != nil {
+				return err
+			}
+			if n >= p.MaxPersons {
+				return &facesnap.QuotaError{Message: fmt.Sprintf("The %s has reached the limit of %d persons.", p.Ref.Kind, p.MaxPersons)}
+			}
+		}
+		_, err = tx.ExecContext(ctx,
+			`INSERT INTO persons (collection, person_id, name, user_data) VALUES (?, ?, ?, ?)`,
+			pk, p.Person.ID, p.Person.Name, p.Person.UserData)
+		return interpretError(err, facesnap.ObjectPerson, p.Person.ID)
+	})
+}
+
+func (s *store) PersonGet(ctx context.Context, ref facesnap.CollectionRef, personID string) (facesnap.Person, error) {
+	var ps []facesnap.Person
+	err := s.readTx(ctx, func(q querier) error {
+		pk, err := collectionPK(ctx, q, ref)
+		if err != nil {
+			return err
+		}
+		ps, err = listPersons(ctx, q, pk, `person_id = ?`, personID, 1)
+		if err == nil && len(ps) == 0 {
+			err = facesnap.NotFound(facesnap.ObjectPerson, personID)
+		}
+		return err
+	})
+	if err != nil {
+		return facesnap.Person{}, err
+	}
+	return ps[0], nil
+}
+
+func (s *store) PersonList(ctx context.Context, p facesnap.PersonListParams) ([]facesnap.Person, error) {
+	var ps []facesnap.Person
+	err := s.readTx(ctx, func(q querier) error {
+		pk, err := collectionPK(ctx, q, p.Ref)
+		if err != nil {
+			return err
+		}
+		ps, err = listPersons(ctx, q, pk, `person_id > ?`, p.Start, p.Top)
+		return err
+	})
+	return ps, err
+}
+
+// listPersons reads the persons of collection pk that match cond (on
+// arg), sorted by id, then their face ids with one range query from the
+// first to the last person read.
+func listPersons(ctx context.Context, q querier, pk int64, cond string, arg any, top int) ([]facesnap.Person, error) {
+	rows, err := q.QueryContext(ctx,
+		`SELECT person_id, name, user_data FROM persons
+		 WHERE collection = ? AND `+cond+` ORDER BY person_id LIMIT ?`,
+		pk, arg, limit(top))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ps []facesnap.Person
+	index := map[string]int{}
+	for rows.Next() {
+		var p facesnap.Person
+		if err := rows.Scan(&p.ID, &p.Name, &p.UserData); err != nil {
+			return nil, err
+		}
+		index[p.ID] = len(ps)
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil || len(ps) == 0 {
+		return ps, err
+	}
+	rows.Close()
+
+	rows, err = q.QueryContext(ctx,
+		`SELECT person_id, face_id FROM faces
+		 WHERE collection = ? AND person_id BETWEEN ? AND ? ORDER BY person_id, seq`,
+		pk, ps[0].ID, ps[len(ps)-1].ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var personID, faceID string
+		if err := rows.Scan(&personID, &faceID); err != nil {
+			return nil, err
+		}
+		p := &ps[index[personID]]
+		p.FaceIDs = append(p.FaceIDs, faceID)
+	}
+	return ps, rows.Err()
+}
+
+func (s *store) PersonUpdate(ctx context.Context, p facesnap.PersonUpdateParams) error {
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		pk, err := collectionPK(ctx, tx, p.Ref)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx,
+			`UPDATE persons SET name = coalesce(?, name), user_data = coalesce(?, user_data)
+			 WHERE collection = ? AND person_id = ?`,
+			p.Name, p.UserData, pk, p.PersonID)
+		return mustAffect(res, err, facesnap.ObjectPerson, p.PersonID)
+	})
+}
+
+func (s *store) PersonDelete(ctx context.Context, ref facesnap.CollectionRef, personID string) error {
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		pk, err := collectionPK(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx,
+			`DELETE FROM persons WHERE collection = ? AND person_id = ?`, pk, personID)
+		return mustAffect(res, err, facesnap.ObjectPerson, personID)
+	})
+}
+
+// personExists checks that the person is in collection pk.
+func personExists(ctx context.Context, q querier, pk int64, personID string) error {
+	var one int
+	err := q.QueryRowContext(ctx,
+		`SELECT 1 FROM persons WHERE collection = ? AND person_id = ?`, pk, personID).Scan(&one)
+	return interpretError(err, facesnap.ObjectPerson, personID)
+}

@@ -1,0 +1,174 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"facesnap"
+)
+
+// CollectionDump streams from one read transaction: in WAL mode it reads
+// the snapshot of its first statement, does not block the writer, and
+// holds only the current row in memory.
+func (s *store) CollectionDump(ctx context.Context, ref facesnap.CollectionRef, sink facesnap.DumpSink) error {
+	return s.readTx(ctx, func(q querier) error {
+		var pk int64
+		var t facesnap.Training
+		var tCreated, tAction, tSuccess int64
+		c, err := scanCollection(q.QueryRowContext(ctx,
+			`SELECT `+collectionColumns+`, pk, training_status, training_created_at, training_last_action_at,
+			        training_last_success_at, training_message, training_seq
+			 FROM collections
+			 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
+			ref.Account, ref.Kind, ref.ID),
+			&pk, &t.Status, &tCreated, &tAction, &tSuccess, &t.Message, &t.TrainedSeq)
+		if err != nil {
+			return interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
+		}
+		t.CreatedAt, t.LastActionAt, t.LastSuccessAt = timeAt(tCreated), timeAt(tAction), timeAt(tSuccess)
+		stats, err := collectionStats(ctx, q, ref)
+		if err != nil {
+			return err
+		}
+		if err := sink.Collection(c, t, stats); err != nil {
+			return err
+		}
+
+		rows, err := q.QueryContext(ctx,
+			`SELECT person_id, name, user_data FROM persons WHERE collection = ? ORDER BY person_id`, pk)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p facesnap.Person
+			if err := rows.Scan(&p.ID, &p.Name, &p.UserData); err != nil {
+				return err
+			}
+			if err := sink.Person(p); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+
+		rows, err = q.QueryContext(ctx,
+			`SELECT `+faceColumns+` FROM faces WHERE collection = ? ORDER BY seq`, pk)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			f, err := scanFace(rows)
+			if err != nil {
+				return err
+			}
+			if err := sink.Face(f); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
+func (s *store) CollectionReserve(ctx context.Context, p facesnap.CollectionReserveParams) error {
+	if p.Owner == "" {
+		return facesnap.Invalidf("a reservation needs an owner")
+	}
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		return insertCollection(ctx, tx, p.Collection, "reserved", p.Owner, 0)
+	})
+}
+
+// reservedPK returns the key of the collection ref that owner reserved.
+// A collection that is visible, or reserved by another owner, is a
+// conflict: its id is taken but not by this owner.
+func reservedPK(ctx context.Context, q querier, ref facesnap.CollectionRef, owner string) (int64, error) {
+	var pk int64
+	var state, holder string
+	err := q.QueryRowContext(ctx,
+		`SELECT pk, state, owner FROM collections WHERE account = ? AND kind = ? AND ext_id = ?`,
+		ref.Account, ref.Kind, ref.ID).Scan(&pk, &state, &holder)
+	if err != nil {
+		return 0, interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
+	}
+	if state != "reserved" || holder != owner {
+		return 0, &facesnap.ConflictError{Message: fmt.Sprintf("%s '%s' is not reserved by this operation.", ref.Kind, ref.ID)}
+	}
+	return pk, nil
+}
+
+// CollectionLoad prepares its two inserts once per call, so a batch costs
+// one statement execution per row.
+func (s *store) CollectionLoad(ctx context.Context, p facesnap.CollectionLoadParams) error {
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		pk, err := reservedPK(ctx, tx, p.Ref, p.Owner)
+		if err != nil {
+			return err
+		}
+		if len(p.Persons) > 0 {
+			stmt, err := tx.PrepareContext(ctx,
+				`INSERT INTO persons (collection, person_id, name, user_data) VALUES (?, ?, ?, ?)`)
+			if err != nil {
+				return err
+			}
+			defer stmt.Close()
+			for _, person := range p.Persons {
+				if _, err := stmt.ExecContext(ctx, pk, person.ID, person.Name, person.UserData); err != nil {
+					return interpretError(err, facesnap.ObjectPerson, person.ID)
+				}
+			}
+		}
+		if len(p.Faces) > 0 {
+			stmt, err := tx.PrepareContext(ctx, insertFace)
+			if err != nil {
+				return err
+			}
+			defer stmt.Close()
+			var maxSeq int64
+			for _, f := range p.Faces {
+				if _, err := stmt.ExecContext(ctx, faceArgs(pk, f)...); err != nil {
+					return loadFaceError(err, f)
+				}
+				maxSeq = max(maxSeq, f.Seq)
+			}
+			_, err = tx.ExecContext(ctx,
+				`UPDATE collections SET last_seq = max(last_seq, ?) WHERE pk = ?`, maxSeq, pk)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// loadFaceError reports a face whose person is not loaded (yet) as that
+// person's NotFound.
+func loadFaceError(err error, f facesnap.Face) error {
+	if isForeignKey(err) {
+		return facesnap.NotFound(facesnap.ObjectPerson, f.PersonID)
+	}
+	return interpretError(err, facesnap.ObjectPersistedFace, f.ID)
+}
+
+func (s *store) CollectionPublish(ctx context.Context, p facesnap.CollectionPublishParams) error {
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		if _, err := reservedPK(ctx, tx, p.Ref, p.Owner); err != nil {
+			return err
+		}
+		return setTraining(ctx, tx, p.Ref, "reserved", p.Owner, p.Training)
+	})
+}
+
+func (s *store) CollectionDiscard(ctx context.Context, ref facesnap.CollectionRef, owner string) error {
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx,
+			`DELETE FROM collections
+			 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'reserved' AND owner = ?`,
+			ref.Account, ref.Kind, ref.ID, owner)
+		return err
+	})
+}

@@ -1,0 +1,221 @@
+// Package sqlite implements facesnap.Store on SQLite, through the pure Go
+// driver modernc.org/sqlite so that facesnap stays one static binary.
+//
+// Driver choice: see "## SQLite driver" in BENCHMARKS.md (figures below are
+// filled in from it).
+//
+// Writes go through one connection, because SQLite has one writer anyway:
+// queuing writers in the pool instead of in SQLite's busy handler means no
+// SQLITE_BUSY and no lock upgrades. Every write transaction starts with
+// BEGIN IMMEDIATE, so it takes the write lock before it reads. Reads use a
+// pool of read-only connections; in WAL mode they never block the writer
+// and never see a transaction that has not committed.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"facesnap"
+)
+
+var _ facesnap.Store = (*DB)(nil)
+
+// DB is a facesnap.Store kept in one SQLite database file.
+type DB struct {
+	store
+}
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	busyTimeout time.Duration
+	readConns   int
+}
+
+// WithBusyTimeout sets how long a connection waits for a lock held by
+// another process (a backup, the sqlite3 shell) before it fails. Default 5s.
+func WithBusyTimeout(d time.Duration) Option {
+	return func(o *options) { o.busyTimeout = d }
+}
+
+// WithReadConns sets the size of the read pool. Default: GOMAXPROCS, at
+// least 4.
+func WithReadConns(n int) Option {
+	return func(o *options) { o.readConns = n }
+}
+
+// Open opens (creating it if needed) the database at path and brings its
+// schema up to date.
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+	o := options{busyTimeout: 5 * time.Second, readConns: max(4, runtime.GOMAXPROCS(0))}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if path == "" || strings.ContainsAny(path, "?#") || path == ":memory:" {
+		// Two pools must open the same file; the driver reads "?" as the
+		// start of its parameters.
+		return nil, fmt.Errorf("sqlite: unusable database path %q", path)
+	}
+
+	// synchronous=NORMAL in WAL mode syncs the WAL only at checkpoints. A
+	// committed transaction is in the WAL file, written with write(2), so
+	// it survives the process being killed (kill -9): the OS keeps the
+	// written pages. Only a power loss or OS crash can lose the last
+	// transactions, never corrupt the database.
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", o.busyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+
+	wq := cloneValues(q)
+	wq.Set("_txlock", "immediate")
+	write, err := sql.Open("sqlite", path+"?"+wq.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+
+	if err := migrate(ctx, write); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
+	}
+
+	rq := cloneValues(q)
+	rq.Add("_pragma", "query_only(ON)")
+	read, err := sql.Open("sqlite", path+"?"+rq.Encode())
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	read.SetMaxOpenConns(o.readConns)
+	read.SetMaxIdleConns(o.readConns)
+	if err := read.PingContext(ctx); err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return &DB{store{write: write, read: read}}, nil
+}
+
+func cloneValues(v url.Values) url.Values {
+	c := url.Values{}
+	for k, vs := range v {
+		c[k] = append([]string(nil), vs...)
+	}
+	return c
+}
+
+// querier is what *sql.DB and *sql.Tx have in common: store methods run
+// their statements on it without knowing whether a transaction is open.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// store implements facesnap.Store either on the pools (tx nil) or inside
+// one write transaction (InTx).
+type store struct {
+	write *sql.DB // one connection
+	read  *sql.DB // read-only pool
+	tx    *sql.Tx
+}
+
+func (s *store) Close() error {
+	if s.tx != nil {
+		return errors.New("sqlite: Close inside InTx")
+	}
+	return errors.Join(s.read.Close(), s.write.Close())
+}
+
+func (s *store) InTx(ctx context.Context, fn func(facesnap.Store) error) error {
+	if s.tx != nil {
+		return fn(s) // nested: the outer transaction decides
+	}
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		return fn(&store{write: s.write, read: s.read, tx: tx})
+	})
+}
+
+// writeTx runs fn in a write transaction: the one InTx holds, or a new
+// BEGIN IMMEDIATE transaction on the write connection.
+func (s *store) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.tx != nil {
+		return fn(s.tx)
+	}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	// Also rolls back when fn panics or its test calls t.FailNow, so the
+	// one write connection is never left inside a transaction.
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// readTx runs fn in a read transaction, so that its statements see one
+// snapshot of the database. Inside InTx it uses that transaction.
+func (s *store) readTx(ctx context.Context, fn func(q querier) error) error {
+	if s.tx != nil {
+		return fn(s.tx)
+	}
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("sqlite: begin read: %w", err)
+	}
+	defer tx.Rollback() // a read transaction has nothing to commit
+	return fn(tx)
+}
+
+// reader is where a single-statement read runs.
+func (s *store) reader() querier {
+	if s.tx != nil {
+		return s.tx
+	}
+	return s.read
+}
+
+// nanos and timeAt convert times to the stored unix nanoseconds; the zero
+// time is stored as 0.
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func timeAt(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// limit turns a Top of 0 (no limit) into SQLite's LIMIT -1.
+func limit(top int) int {
+	if top <= 0 {
+		return -1
+	}
+	return top
+}

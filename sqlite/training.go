@@ -1,0 +1,47 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"facesnap"
+)
+
+// TrainingGet returns the zero Training for a collection never trained,
+// so the caller can tell "not trained" from "nonstarted".
+func (s *store) TrainingGet(ctx context.Context, ref facesnap.CollectionRef) (facesnap.Training, error) {
+	var t facesnap.Training
+	var created, action, success int64
+	err := s.reader().QueryRowContext(ctx,
+		`SELECT training_status, training_created_at, training_last_action_at,
+		        training_last_success_at, training_message, training_seq
+		 FROM collections
+		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
+		ref.Account, ref.Kind, ref.ID,
+	).Scan(&t.Status, &created, &action, &success, &t.Message, &t.TrainedSeq)
+	if err != nil {
+		return facesnap.Training{}, interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
+	}
+	t.CreatedAt, t.LastActionAt, t.LastSuccessAt = timeAt(created), timeAt(action), timeAt(success)
+	return t, nil
+}
+
+func (s *store) TrainingSet(ctx context.Context, ref facesnap.CollectionRef, t facesnap.Training) error {
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		return setTraining(ctx, tx, ref, "visible", "", t)
+	})
+}
+
+// setTraining writes t on the collection in state (and of owner, for a
+// reserved one), and makes it visible.
+func setTraining(ctx context.Context, tx *sql.Tx, ref facesnap.CollectionRef, state, owner string, t facesnap.Training) error {
+	res, err := tx.ExecContext(ctx,
+		`UPDATE collections SET
+		   training_status = ?, training_created_at = ?, training_last_action_at = ?,
+		   training_last_success_at = ?, training_message = ?, training_seq = ?,
+		   state = 'visible', owner = ''
+		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = ? AND owner = ?`,
+		t.Status, nanos(t.CreatedAt), nanos(t.LastActionAt), nanos(t.LastSuccessAt), t.Message, t.TrainedSeq,
+		ref.Account, ref.Kind, ref.ID, state, owner)
+	return mustAffect(res, err, facesnap.ObjectOf(ref.Kind), ref.ID)
+}
