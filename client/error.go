@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -75,8 +74,10 @@ func readError(resp *http.Response, now time.Time) *Error {
 	}
 	e.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), now)
 
+	// The body is parsed whatever its Content-Type: a server that labels
+	// its JSON text/plain still said what went wrong.
 	var doc APIError
-	if isJSON(resp.Header.Get("Content-Type")) && json.Unmarshal(body, &doc) == nil &&
+	if json.Unmarshal(body, &doc) == nil &&
 		(doc.Error.Code != "" || doc.Error.Message != "") {
 		e.Code, e.Message = doc.Error.Code, doc.Error.Message
 		return e
@@ -100,14 +101,4 @@ func readError(resp *http.Response, now time.Time) *Error {
 		e.Message = "non-JSON error body: " + text
 	}
 	return e
-}
-
-// isJSON reports whether a Content-Type names JSON. A missing one counts,
-// as the official clients count it.
-func isJSON(contentType string) bool {
-	if contentType == "" {
-		return true
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && (mt == "application/json" || mt == "text/json" || strings.HasSuffix(mt, "+json"))
 }
