@@ -47,14 +47,14 @@ func TestClient_Retry(t *testing.T) {
 			name:      "Bounded",
 			replies:   []reply{busy},
 			wantCalls: 4, wantSleep: []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second},
-			wantCode:  503,
+			wantCode: 503,
 		},
 		{
 			name:      "BackoffCapped",
 			policy:    RetryPolicy{MaxAttempts: 5, BaseDelay: time.Second, MaxDelay: 3 * time.Second},
 			replies:   []reply{busy},
 			wantCalls: 5, wantSleep: []time.Duration{time.Second, 2 * time.Second, 3 * time.Second, 3 * time.Second},
-			wantCode:  503,
+			wantCode: 503,
 		},
 		{
 			name:      "RetryAfterBeyondMaxDelayGivesUp",

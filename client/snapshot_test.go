@@ -196,8 +196,10 @@ func TestClient_Operations(t *testing.T) {
 			want:  opJSON,
 		},
 		{
-			name:   "ListOperations",
-			call:   func(ctx context.Context, c *Client) (any, error) { return c.ListOperations(ctx, ListOperationsOptions{}) },
+			name: "ListOperations",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.ListOperations(ctx, ListOperationsOptions{})
+			},
 			method: "GET", path: "/operations",
 			reply: reply{status: 200, body: `[{"createdTime":"2018-12-25T11:41:02.2331413Z","id":"` + operationID + `","status":"notstarted"}]`},
 			want:  `[{"createdTime":"2018-12-25T11:41:02.2331413Z","id":"` + operationID + `","status":"notstarted"}]`,
