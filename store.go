@@ -226,4 +226,7 @@ type OperationFinishParams struct {
 	Status           OperationStatus
 	ResourceLocation string
 	Message          string
+	// Done and Total are the final progress, which a short operation may
+	// not have reported in any heartbeat.
+	Done, Total int64
 }

@@ -16,6 +16,8 @@ import (
 
 	"facesnap"
 	"facesnap/collections"
+	"facesnap/operations"
+	"facesnap/snapshots"
 )
 
 // Prefix is where the API is served, as the hosted service does.
@@ -32,7 +34,10 @@ type Authenticator interface {
 type Config struct {
 	Accounts    Authenticator
 	Collections *collections.Service
-	Logger      *slog.Logger // default: discard
+	// Snapshots and Operations serve the snapshot API; nil leaves it out.
+	Snapshots  *snapshots.Service
+	Operations *operations.Service
+	Logger     *slog.Logger // default: discard
 	// Registry receives the HTTP metrics and is served on /metrics;
 	// default a new registry.
 	Registry *prometheus.Registry

@@ -230,6 +230,7 @@ func (r *Runner) run(ctx context.Context, op *facesnap.Operation) {
 		return
 	}
 	fin := facesnap.OperationFinishParams{ID: op.ID, Owner: r.cfg.Owner, Now: r.cfg.Now()}
+	fin.Done, fin.Total = prog.get()
 	switch fe, failed := AsFail(err); {
 	case err == nil:
 		fin.Status = facesnap.OperationSucceeded

@@ -135,9 +135,9 @@ func (s *store) OperationFinish(ctx context.Context, p facesnap.OperationFinishP
 	return s.writeTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx,
 			`UPDATE operations SET status = ?, resource_location = ?, message = ?,
-			   last_action_at = ?, finished_at = ?
+			   last_action_at = ?, finished_at = ?, done = ?, total = ?
 			 WHERE id = ? AND lease_owner = ? AND status = 'running'`,
-			p.Status, p.ResourceLocation, p.Message, nanos(p.Now), nanos(p.Now), p.ID, p.Owner)
+			p.Status, p.ResourceLocation, p.Message, nanos(p.Now), nanos(p.Now), p.Done, p.Total, p.ID, p.Owner)
 		return lostLease(res, err, p.ID)
 	})
 }

@@ -1,0 +1,298 @@
+// Command snapshots measures snapshot take and apply on real server
+// processes: it builds a LargePersonGroup directly in a source deployment's
+// store, starts two `facesnap serve` processes (source and target regions
+// sharing one snapshot store), times a take in the first and an apply in
+// the second through the HTTP API, and reads each server's peak RSS
+// (VmHWM) from /proc.
+//
+//	go run ./bench/snapshots -persons 100000 -faces 10
+//
+// See BENCHMARKS.md for figures.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"facesnap"
+	"facesnap/sqlite"
+)
+
+const (
+	keyA  = "benchkeysource000000000000000000"
+	keyB  = "benchkeytarget000000000000000000"
+	subA  = "11111111-1111-1111-1111-111111111111"
+	subB  = "22222222-2222-2222-2222-222222222222"
+	group = "bench"
+)
+
+func main() {
+	persons := flag.Int("persons", 10000, "persons in the LargePersonGroup")
+	faces := flag.Int("faces", 10, "faces per person")
+	bin := flag.String("bin", "", "facesnap binary (default: build it)")
+	dir := flag.String("dir", "", "work directory (default: a temporary one, removed after)")
+	flag.Parse()
+	if err := run(context.Background(), *persons, *faces, *bin, *dir); err != nil {
+		fmt.Fprintln(os.Stderr, "snapshots:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, persons, faces int, bin, dir string) error {
+	if dir == "" {
+		d, err := os.MkdirTemp("", "facesnap-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	if bin == "" {
+		bin = filepath.Join(dir, "facesnap")
+		build := exec.Command("go", "build", "-o", bin, "./cmd/facesnap")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("build: %w", err)
+		}
+	}
+	dataA, dataB, store := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "store")
+	for _, d := range []string{dataA, dataB, store} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+
+	t0 := time.Now()
+	if err := populate(ctx, bin, dataA, persons, faces); err != nil {
+		return fmt.Errorf("populate: %w", err)
+	}
+	fmt.Printf("built %d persons x %d faces in %v\n", persons, faces, time.Since(t0).Round(time.Millisecond))
+
+	a, err := start(bin, dataA, store, keyA+"="+subA)
+	if err != nil {
+		return err
+	}
+	defer a.stop()
+	b, err := start(bin, dataB, store, keyB+"="+subB)
+	if err != nil {
+		return err
+	}
+	defer b.stop()
+
+	body := fmt.Sprintf(`{"type":"LargePersonGroup","objectId":%q,"applyScope":[%q]}`, group, subB)
+	takeTime, loc, err := operate(ctx, a.endpoint, keyA, "/snapshots", body)
+	if err != nil {
+		return fmt.Errorf("take: %w", err)
+	}
+	snapID := strings.TrimPrefix(loc, "/snapshots/")
+	applyTime, _, err := operate(ctx, b.endpoint, keyB, "/snapshots/"+snapID+"/apply", `{"objectId":"applied"}`)
+	if err != nil {
+		return fmt.Errorf("apply: %w", err)
+	}
+	rssA, rssB := peakRSS(a.cmd.Process.Pid), peakRSS(b.cmd.Process.Pid)
+	size := int64(0)
+	if fi, err := os.Stat(filepath.Join(store, "snapshots", snapID, "data")); err == nil {
+		size = fi.Size()
+	}
+	fmt.Printf("| persons | faces | snapshot size | take | take peak RSS | apply | apply peak RSS |\n")
+	fmt.Printf("| %d | %d | %.1f MiB | %.2f s | %.0f MiB | %.2f s | %.0f MiB |\n",
+		persons, persons*faces, float64(size)/(1<<20), takeTime.Seconds(), rssA, applyTime.Seconds(), rssB)
+	return nil
+}
+
+// populate creates the account and a LargePersonGroup of synthetic persons
+// and faces (128-float features, userData) through the store's bulk path.
+func populate(ctx context.Context, bin, data string, persons, faces int) error {
+	// The account is created by the server itself from FACESNAP_ACCOUNTS:
+	// start and stop it once so its name is the one the server derives.
+	s, err := start(bin, data, filepath.Join(data, "unused-store"), keyA+"="+subA)
+	if err != nil {
+		return err
+	}
+	s.stop()
+	db, err := sqlite.Open(ctx, filepath.Join(data, "facesnap.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	accts, err := db.AccountList(ctx)
+	if err != nil || len(accts) != 1 {
+		return fmt.Errorf("want one account, got %d (%v)", len(accts), err)
+	}
+	ref := facesnap.CollectionRef{Account: accts[0].Name, Kind: facesnap.KindLargePersonGroup, ID: group}
+	owner := "bench-populate"
+	now := time.Now().UTC()
+	if err := db.CollectionReserve(ctx, facesnap.CollectionReserveParams{
+		Collection: facesnap.Collection{CollectionRef: ref, Name: "benchmark", UserData: "benchmark group",
+			RecognitionModel: facesnap.DefaultRecognitionModel, CreatedAt: now},
+		Owner: owner,
+	}); err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var batch facesnap.CollectionLoadParams
+	batch.Ref, batch.Owner = ref, owner
+	seq := int64(0)
+	for i := range persons {
+		p := facesnap.Person{ID: uuid.NewString(), Name: fmt.Sprintf("person %d", i), UserData: fmt.Sprintf(`{"employee":%d,"team":"bench"}`, i)}
+		batch.Persons = append(batch.Persons, p)
+		for range faces {
+			seq++
+			batch.Faces = append(batch.Faces, facesnap.Face{
+				ID: uuid.NewString(), PersonID: p.ID, UserData: "camera=front",
+				Rect:           facesnap.Rect{Left: rng.IntN(500), Top: rng.IntN(500), Width: 100 + rng.IntN(100), Height: 100 + rng.IntN(100)},
+				DetectionModel: facesnap.DefaultDetectionModel, Feature: feature(rng), Seq: seq, CreatedAt: now,
+			})
+		}
+		if len(batch.Faces) >= 5000 || i == persons-1 {
+			if err := db.CollectionLoad(ctx, batch); err != nil {
+				return err
+			}
+			batch.Persons, batch.Faces = batch.Persons[:0], batch.Faces[:0]
+		}
+	}
+	return db.CollectionPublish(ctx, facesnap.CollectionPublishParams{Ref: ref, Owner: owner, Training: facesnap.Training{
+		Status: facesnap.TrainingSucceeded, CreatedAt: now, LastActionAt: now, LastSuccessAt: now, TrainedSeq: seq,
+	}})
+}
+
+// feature is a unit-length 128-float descriptor, as a face engine makes.
+func feature(rng *rand.Rand) []float32 {
+	f := make([]float32, 128)
+	var norm float64
+	for i := range f {
+		v := rng.NormFloat64()
+		f[i] = float32(v)
+		norm += v * v
+	}
+	n := float32(1 / math.Sqrt(norm))
+	for i := range f {
+		f[i] *= n
+	}
+	return f
+}
+
+type server struct {
+	cmd      *exec.Cmd
+	endpoint string
+}
+
+func start(bin, data, store, accounts string) (*server, error) {
+	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--data", data, "--snapshot-store", store, "--log-level", "warn")
+	cmd.Env = append(os.Environ(), "FACESNAP_ACCOUNTS="+accounts)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if ep, ok := strings.CutPrefix(sc.Text(), "facesnap listening on "); ok {
+				lines <- ep
+			}
+		}
+		close(lines)
+		_, _ = io.Copy(io.Discard, out)
+	}()
+	select {
+	case ep, ok := <-lines:
+		if !ok {
+			return nil, errors.New("server exited before listening")
+		}
+		return &server{cmd: cmd, endpoint: ep}, nil
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		return nil, errors.New("server did not start in 30 s")
+	}
+}
+
+func (s *server) stop() {
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// operate POSTs a take or apply and polls the operation until it ends. The
+// time runs from the request to the first poll that sees it finished
+// (polls every 100 ms).
+func operate(ctx context.Context, endpoint, key, path, body string) (time.Duration, string, error) {
+	start := time.Now()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, endpoint+"/face/v1.0"+path, strings.NewReader(body))
+	req.Header.Set("Ocp-Apim-Subscription-Key", key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		return 0, "", fmt.Errorf("status %s", resp.Status)
+	}
+	opPath := resp.Header.Get("Operation-Location")
+	for i := 0; i < 36000; i++ { // an hour at most
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+"/face/v1.0"+opPath, nil)
+		req.Header.Set("Ocp-Apim-Subscription-Key", key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, "", err
+		}
+		var st struct {
+			Status, ResourceLocation, Message string
+		}
+		err = json.NewDecoder(resp.Body).Decode(&st)
+		resp.Body.Close()
+		if err != nil {
+			return 0, "", err
+		}
+		switch st.Status {
+		case "succeeded":
+			return time.Since(start), st.ResourceLocation, nil
+		case "failed":
+			return 0, "", fmt.Errorf("operation failed: %s", st.Message)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return 0, "", errors.New("operation did not finish in an hour")
+}
+
+// peakRSS is a process's high-water resident set in MiB.
+func peakRSS(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return math.NaN()
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(v), "%f", &kb)
+			return kb / 1024
+		}
+	}
+	return math.NaN()
+}

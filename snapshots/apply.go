@@ -1,0 +1,156 @@
+package snapshots
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"facesnap"
+	"facesnap/operations"
+	"facesnap/snapfile"
+)
+
+// ApplyWorker runs snapshot.apply operations.
+type ApplyWorker struct{ *Service }
+
+// applyBatch is how many persons and faces go into one load transaction:
+// large enough to amortise a commit, small enough to keep memory flat.
+const applyBatch = 2000
+
+// Work loads the snapshot into the reserved, hidden target and publishes it
+// once the data has been read to its verified end. Every attempt starts by
+// discarding what an earlier one loaded, so a redo after a crash is clean.
+func (w ApplyWorker) Work(ctx context.Context, op *facesnap.Operation, progress operations.Progress) (operations.Result, error) {
+	var args applyArgs
+	if err := json.Unmarshal(op.Args, &args); err != nil {
+		return operations.Result{}, operations.Fail("Invalid apply operation arguments.")
+	}
+	err := w.load(ctx, op.ID, args, progress)
+	if err == nil {
+		return operations.Result{ResourceLocation: resourcePath(args.Target)}, nil
+	}
+	var fail *operations.FailError
+	if errors.As(err, &fail) {
+		// Nothing of a failed apply may stay, not even the reservation.
+		if derr := w.Store.CollectionDiscard(context.WithoutCancel(ctx), args.Target, op.ID); derr != nil {
+			return operations.Result{}, fmt.Errorf("discard failed apply: %w", derr)
+		}
+	}
+	return operations.Result{}, err
+}
+
+func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, progress operations.Progress) error {
+	snap, err := w.readMeta(ctx, args.SnapshotID)
+	if errors.Is(err, facesnap.ErrNotFound) || (err == nil && w.expired(snap)) {
+		return operations.Fail("Apply failed: snapshot %s does not exist or has expired.", args.SnapshotID)
+	}
+	if err != nil {
+		return err
+	}
+	rc, err := w.Blobs.Get(ctx, dataKey(snap.ID))
+	if errors.Is(err, facesnap.ErrNotFound) {
+		return operations.Fail("Apply failed: the data of snapshot %s is missing.", snap.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("open snapshot data: %w", err)
+	}
+	defer rc.Close()
+
+	r, err := snapfile.NewReader(rc)
+	if err != nil {
+		return corrupted(snap.ID, err)
+	}
+	defer r.Close()
+	c, training, stats := r.Collection()
+	if c.Kind != snap.Type {
+		return operations.Fail("Apply failed: snapshot %s is corrupted: it holds a %s, not a %s.", snap.ID, c.Kind, snap.Type)
+	}
+	total := stats.Persons + stats.Faces
+	progress.Set(0, total)
+
+	target := c
+	target.CollectionRef = args.Target
+	err = w.Store.InTx(ctx, func(tx facesnap.Store) error {
+		// Replace the placeholder reservation (and whatever an earlier
+		// attempt loaded) with one that has the snapshot's metadata.
+		if err := tx.CollectionDiscard(ctx, args.Target, owner); err != nil {
+			return err
+		}
+		return tx.CollectionReserve(ctx, facesnap.CollectionReserveParams{Collection: target, Owner: owner})
+	})
+	if errors.Is(err, facesnap.ErrExists) {
+		return operations.Fail("Apply failed: the target %s '%s' already exists.", args.Target.Kind, args.Target.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("reserve target: %w", err)
+	}
+
+	var batch facesnap.CollectionLoadParams
+	batch.Ref, batch.Owner = args.Target, owner
+	var done int64
+	flush := func() error {
+		if len(batch.Persons)+len(batch.Faces) == 0 {
+			return nil
+		}
+		if err := w.Store.CollectionLoad(ctx, batch); err != nil {
+			return fmt.Errorf("load target: %w", err)
+		}
+		done += int64(len(batch.Persons) + len(batch.Faces))
+		progress.Set(done, total)
+		batch.Persons, batch.Faces = batch.Persons[:0], batch.Faces[:0]
+		return nil
+	}
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return corrupted(snap.ID, err)
+		}
+		switch {
+		case rec.Person != nil:
+			batch.Persons = append(batch.Persons, *rec.Person)
+		case rec.Face != nil:
+			batch.Faces = append(batch.Faces, *rec.Face)
+		}
+		if len(batch.Persons)+len(batch.Faces) >= applyBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	// The file is whole (Next checked its trailer); it must also be the
+	// file that was taken, not another well-formed one put in its place.
+	if got := r.Summary().SHA256; got != snap.SHA256 {
+		return operations.Fail("Apply failed: snapshot %s is corrupted: its checksum does not match the one recorded at take.", snap.ID)
+	}
+	return w.Store.CollectionPublish(ctx, facesnap.CollectionPublishParams{Ref: args.Target, Owner: owner, Training: training})
+}
+
+func corrupted(id string, err error) error {
+	if errors.Is(err, snapfile.ErrCorrupt) {
+		return operations.Fail("Apply failed: snapshot %s is corrupted: %v.", id, err)
+	}
+	return fmt.Errorf("read snapshot data: %w", err)
+}
+
+// resourcePath is where the applied target is read, as the API's
+// resourceLocation gives it.
+func resourcePath(ref facesnap.CollectionRef) string {
+	switch ref.Kind {
+	case facesnap.KindFaceList:
+		return "/facelists/" + ref.ID
+	case facesnap.KindLargeFaceList:
+		return "/largefacelists/" + ref.ID
+	case facesnap.KindPersonGroup:
+		return "/persongroups/" + ref.ID
+	default:
+		return "/largepersongroups/" + ref.ID
+	}
+}

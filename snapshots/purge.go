@@ -1,0 +1,47 @@
+package snapshots
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Purge removes the snapshots that have expired. Any deployment sharing the
+// store may run it; removing a snapshot twice is harmless.
+func (s *Service) Purge(ctx context.Context) (int, error) {
+	all, err := s.listMeta(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, snap := range all {
+		if !s.expired(snap) {
+			continue
+		}
+		if err := s.remove(ctx, snap.ID); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// RunPurger purges expired snapshots every interval until ctx is done.
+func (s *Service) RunPurger(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := s.Purge(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("snapshot purge failed", "err", err)
+		case n > 0:
+			log.Info("purged expired snapshots", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

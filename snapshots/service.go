@@ -1,0 +1,317 @@
+// Package snapshots takes and applies snapshots: point-in-time copies of a
+// face collection, kept in a central BlobStore that several deployments
+// share, so that a copy taken in one can be applied in another.
+//
+// A snapshot is two blobs under snapshots/{id}/: "data", the collection in
+// the snapfile format, and "meta.json", its facesnap.Snapshot. Meta is
+// written last and deleted first: a snapshot exists exactly while its meta
+// does, so a reader never finds meta without complete data.
+//
+// Guarantees, stricter than the hosted service's: a take is a consistent
+// point-in-time copy (one read transaction; writes to the source while it
+// runs neither fail it nor leak into it); an apply creates the target
+// invisibly and publishes it in one transaction, so a failed or interrupted
+// apply leaves nothing behind, and corrupted data fails it before anything
+// becomes visible.
+package snapshots
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"facesnap"
+)
+
+// Notifier wakes the operations runner after an operation is enqueued.
+type Notifier interface {
+	Notify()
+}
+
+// Service is the snapshot API's business logic.
+type Service struct {
+	Store    facesnap.Store
+	Blobs    facesnap.BlobStore
+	Notifier Notifier
+	// TTL is how long a snapshot lives after it is taken; default 48 h.
+	TTL time.Duration
+	Now func() time.Time
+}
+
+const (
+	defaultTTL    = 48 * time.Hour
+	maxApplyScope = 1000
+)
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now().UTC().Truncate(100 * time.Nanosecond)
+}
+
+func (s *Service) ttl() time.Duration {
+	if s.TTL > 0 {
+		return s.TTL
+	}
+	return defaultTTL
+}
+
+func (s *Service) notify() {
+	if s.Notifier != nil {
+		s.Notifier.Notify()
+	}
+}
+
+// TakeParams is a TakeSnapshotRequest.
+type TakeParams struct {
+	Type       facesnap.Kind
+	ObjectID   string
+	ApplyScope []string
+	UserData   string
+}
+
+// takeArgs are the snapshot.take operation's arguments.
+type takeArgs struct {
+	SnapshotID string                 `json:"snapshotId"`
+	Source     facesnap.CollectionRef `json:"source"`
+	ApplyScope []string               `json:"applyScope"`
+	UserData   string                 `json:"userData,omitempty"`
+}
+
+// Take validates a take request and enqueues the operation that copies the
+// collection. It returns the operation id.
+func (s *Service) Take(ctx context.Context, acct facesnap.Account, p TakeParams) (string, error) {
+	if !p.Type.Valid() {
+		return "", facesnap.Invalidf("Invalid snapshot type %q: must be one of FaceList, LargeFaceList, PersonGroup, LargePersonGroup.", p.Type)
+	}
+	if !facesnap.ValidID(p.ObjectID) {
+		return "", facesnap.Invalidf("Invalid objectId: it must match ^[a-z0-9-_]+$ and be at most %d characters.", facesnap.MaxIDLength)
+	}
+	scope, err := normalizeScope(p.ApplyScope)
+	if err != nil {
+		return "", err
+	}
+	if len(p.UserData) > facesnap.MaxUserDataLength {
+		return "", facesnap.Invalidf("userData is too long: at most %d characters.", facesnap.MaxUserDataLength)
+	}
+	src := facesnap.CollectionRef{Account: acct.Name, Kind: p.Type, ID: p.ObjectID}
+	// Fail fast for a source that does not exist; one deleted after this
+	// check fails the operation instead.
+	if _, err := s.Store.CollectionGet(ctx, src); err != nil {
+		return "", err
+	}
+	args, err := json.Marshal(takeArgs{SnapshotID: uuid.NewString(), Source: src, ApplyScope: scope, UserData: p.UserData})
+	if err != nil {
+		return "", err
+	}
+	op := facesnap.Operation{
+		ID: uuid.NewString(), Account: acct.Name, Kind: facesnap.OperationSnapshotTake,
+		Args: args, Status: facesnap.OperationNotStarted, CreatedAt: s.now(),
+	}
+	if err := s.Store.OperationCreate(ctx, op); err != nil {
+		return "", fmt.Errorf("create take operation: %w", err)
+	}
+	s.notify()
+	return op.ID, nil
+}
+
+// ApplyParams is an ApplySnapshotRequest.
+type ApplyParams struct {
+	ObjectID string
+	Mode     string // only "CreateNew"; empty means CreateNew
+}
+
+// applyArgs are the snapshot.apply operation's arguments.
+type applyArgs struct {
+	SnapshotID string                 `json:"snapshotId"`
+	Target     facesnap.CollectionRef `json:"target"`
+}
+
+// Apply validates an apply request, reserves the target id and enqueues the
+// operation that creates the target, in one transaction. A target id that
+// is taken (an existing object, or another apply's reservation) still
+// returns an operation, failed with a message, as the service does.
+func (s *Service) Apply(ctx context.Context, acct facesnap.Account, snapshotID string, p ApplyParams) (string, error) {
+	if p.Mode != "" && p.Mode != "CreateNew" {
+		return "", facesnap.Invalidf("Invalid mode %q: only CreateNew is supported.", p.Mode)
+	}
+	if !facesnap.ValidID(p.ObjectID) {
+		return "", facesnap.Invalidf("Invalid objectId: it must match ^[a-z0-9-_]+$ and be at most %d characters.", facesnap.MaxIDLength)
+	}
+	snap, err := s.Get(ctx, acct, snapshotID)
+	if err != nil {
+		return "", err
+	}
+	if !snap.InScope(acct) {
+		return "", facesnap.Invalidf("Subscription %s is not in the applyScope of snapshot %s.", acct.SubscriptionID, snap.ID)
+	}
+	target := facesnap.CollectionRef{Account: acct.Name, Kind: snap.Type, ID: p.ObjectID}
+	args, err := json.Marshal(applyArgs{SnapshotID: snap.ID, Target: target})
+	if err != nil {
+		return "", err
+	}
+	now := s.now()
+	op := facesnap.Operation{
+		ID: uuid.NewString(), Account: acct.Name, Kind: facesnap.OperationSnapshotApply,
+		Args: args, Status: facesnap.OperationNotStarted, CreatedAt: now,
+	}
+	err = s.Store.InTx(ctx, func(tx facesnap.Store) error {
+		err := tx.CollectionReserve(ctx, facesnap.CollectionReserveParams{
+			Collection: facesnap.Collection{CollectionRef: target, RecognitionModel: facesnap.DefaultRecognitionModel, CreatedAt: now},
+			Owner:      op.ID,
+		})
+		if errors.Is(err, facesnap.ErrExists) {
+			op.Status = facesnap.OperationFailed
+			op.Message = fmt.Sprintf("Apply failed: the target %s '%s' already exists or is being created by another apply.", snap.Type, p.ObjectID)
+			op.FinishedAt = now
+		} else if err != nil {
+			return err
+		}
+		return tx.OperationCreate(ctx, op)
+	})
+	if err != nil {
+		return "", fmt.Errorf("create apply operation: %w", err)
+	}
+	s.notify()
+	return op.ID, nil
+}
+
+// Get returns a snapshot the caller may see: the source account's and
+// those whose applyScope holds the caller's subscription. Any other, or an
+// expired one, does not exist for the caller.
+func (s *Service) Get(ctx context.Context, acct facesnap.Account, id string) (*facesnap.Snapshot, error) {
+	if err := uuid.Validate(id); err != nil {
+		return nil, facesnap.NotFound(facesnap.ObjectSnapshot, id)
+	}
+	snap, err := s.readMeta(ctx, strings.ToLower(id))
+	if err != nil {
+		return nil, err
+	}
+	if !snap.VisibleTo(acct) || s.expired(snap) {
+		return nil, facesnap.NotFound(facesnap.ObjectSnapshot, id)
+	}
+	return snap, nil
+}
+
+// ListParams filters List.
+type ListParams struct {
+	Type       facesnap.Kind // empty: any
+	ApplyScope []string      // empty: any; else snapshots whose scope holds one of these
+}
+
+// List returns the snapshots the caller may see, oldest first.
+func (s *Service) List(ctx context.Context, acct facesnap.Account, p ListParams) ([]*facesnap.Snapshot, error) {
+	if p.Type != "" && !p.Type.Valid() {
+		return nil, facesnap.Invalidf("Invalid snapshot type %q.", p.Type)
+	}
+	scope, err := normalizeFilter(p.ApplyScope)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.listMeta(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*facesnap.Snapshot
+	for _, snap := range all {
+		if !snap.VisibleTo(acct) || s.expired(snap) {
+			continue
+		}
+		if p.Type != "" && snap.Type != p.Type {
+			continue
+		}
+		if len(scope) > 0 && !slices.ContainsFunc(scope, func(sub string) bool { return slices.Contains(snap.ApplyScope, sub) }) {
+			continue
+		}
+		out = append(out, snap)
+	}
+	slices.SortFunc(out, func(a, b *facesnap.Snapshot) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// UpdateParams changes the fields that are not nil.
+type UpdateParams struct {
+	ApplyScope *[]string
+	UserData   *string
+}
+
+// Update changes a snapshot's applyScope or userData; only the source
+// account may.
+func (s *Service) Update(ctx context.Context, acct facesnap.Account, id string, p UpdateParams) error {
+	snap, err := s.Get(ctx, acct, id)
+	if err != nil {
+		return err
+	}
+	if !snap.OwnedBy(acct) {
+		return facesnap.NotFound(facesnap.ObjectSnapshot, id)
+	}
+	if p.ApplyScope != nil {
+		scope, err := normalizeScope(*p.ApplyScope)
+		if err != nil {
+			return err
+		}
+		snap.ApplyScope = scope
+	}
+	if p.UserData != nil {
+		if len(*p.UserData) > facesnap.MaxUserDataLength {
+			return facesnap.Invalidf("userData is too long: at most %d characters.", facesnap.MaxUserDataLength)
+		}
+		snap.UserData = *p.UserData
+	}
+	snap.LastUpdateAt = s.now()
+	return s.writeMeta(ctx, snap)
+}
+
+// Delete removes a snapshot and its data; only the source account may.
+func (s *Service) Delete(ctx context.Context, acct facesnap.Account, id string) error {
+	snap, err := s.Get(ctx, acct, id)
+	if err != nil {
+		return err
+	}
+	if !snap.OwnedBy(acct) {
+		return facesnap.NotFound(facesnap.ObjectSnapshot, id)
+	}
+	return s.remove(ctx, snap.ID)
+}
+
+func (s *Service) expired(snap *facesnap.Snapshot) bool {
+	return !snap.ExpiresAt.IsZero() && !s.now().Before(snap.ExpiresAt)
+}
+
+// normalizeScope checks an applyScope: one or more subscription uuids,
+// kept lowercase and without duplicates so comparisons are exact.
+func normalizeScope(scope []string) ([]string, error) {
+	if len(scope) == 0 {
+		return nil, facesnap.Invalidf("applyScope is required: list the subscription ids that may apply the snapshot.")
+	}
+	if len(scope) > maxApplyScope {
+		return nil, facesnap.Invalidf("applyScope has too many subscriptions: at most %d.", maxApplyScope)
+	}
+	return normalizeFilter(scope)
+}
+
+func normalizeFilter(scope []string) ([]string, error) {
+	out := make([]string, 0, len(scope))
+	for _, sub := range scope {
+		u, err := uuid.Parse(strings.TrimSpace(sub))
+		if err != nil {
+			return nil, facesnap.Invalidf("Invalid subscription id %q in applyScope: it must be a uuid.", sub)
+		}
+		if id := u.String(); !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,115 @@
+package snapshots
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"facesnap"
+	"facesnap/operations"
+	"facesnap/snapfile"
+)
+
+// TakeWorker runs snapshot.take operations.
+type TakeWorker struct{ *Service }
+
+// Work copies the source collection to the snapshot store. A redo writes
+// the same snapshot id again, replacing what an interrupted attempt left.
+func (w TakeWorker) Work(ctx context.Context, op *facesnap.Operation, progress operations.Progress) (operations.Result, error) {
+	var args takeArgs
+	if err := json.Unmarshal(op.Args, &args); err != nil {
+		return operations.Result{}, operations.Fail("Invalid take operation arguments.")
+	}
+	sum, err := w.writeData(ctx, args, progress)
+	if errors.Is(err, facesnap.ErrNotFound) {
+		_ = w.Blobs.Delete(ctx, dataKey(args.SnapshotID))
+		return operations.Result{}, operations.Fail("Take failed: the source %s '%s' does not exist.", args.Source.Kind, args.Source.ID)
+	}
+	if err != nil {
+		return operations.Result{}, err
+	}
+	now := w.now()
+	acct, err := w.Store.AccountGet(ctx, op.Account)
+	if err != nil {
+		return operations.Result{}, fmt.Errorf("take: source account: %w", err)
+	}
+	snap := &facesnap.Snapshot{
+		ID:             args.SnapshotID,
+		Account:        acct.Path(),
+		SubscriptionID: acct.SubscriptionID,
+		Type:           args.Source.Kind,
+		ObjectID:       args.Source.ID,
+		ApplyScope:     args.ApplyScope,
+		UserData:       args.UserData,
+		CreatedAt:      now,
+		LastUpdateAt:   now,
+		ExpiresAt:      now.Add(w.ttl()),
+		Persons:        sum.Persons,
+		Faces:          sum.Faces,
+		Size:           sum.Size,
+		SHA256:         sum.SHA256,
+	}
+	if err := w.writeMeta(ctx, snap); err != nil {
+		return operations.Result{}, err
+	}
+	return operations.Result{ResourceLocation: "/snapshots/" + snap.ID}, nil
+}
+
+// writeData streams a consistent dump of the source through the snapfile
+// encoder into the blob store, never holding the collection in memory.
+func (w TakeWorker) writeData(ctx context.Context, args takeArgs, progress operations.Progress) (snapfile.Summary, error) {
+	pr, pw := io.Pipe()
+	type result struct {
+		sum snapfile.Summary
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		fw := snapfile.NewWriter(pw)
+		sink := &countingSink{DumpSink: fw, progress: progress}
+		err := w.Store.CollectionDump(ctx, args.Source, sink)
+		sum, cerr := fw.Close()
+		if err == nil {
+			err = cerr
+		}
+		pw.CloseWithError(err) // nil closes cleanly
+		done <- result{sum, err}
+	}()
+	putErr := w.Blobs.Put(ctx, dataKey(args.SnapshotID), pr)
+	pr.CloseWithError(errors.New("snapshot upload ended")) // unblocks the writer if Put stopped early
+	res := <-done
+	if res.err != nil {
+		return snapfile.Summary{}, res.err
+	}
+	if putErr != nil {
+		return snapfile.Summary{}, fmt.Errorf("upload snapshot data: %w", putErr)
+	}
+	return res.sum, nil
+}
+
+// countingSink reports progress as items pass to the encoder.
+type countingSink struct {
+	facesnap.DumpSink
+	progress    operations.Progress
+	done, total int64
+}
+
+func (s *countingSink) Collection(c facesnap.Collection, t facesnap.Training, st facesnap.CollectionStats) error {
+	s.total = st.Persons + st.Faces
+	s.progress.Set(0, s.total)
+	return s.DumpSink.Collection(c, t, st)
+}
+
+func (s *countingSink) Person(p facesnap.Person) error {
+	s.done++
+	s.progress.Set(s.done, s.total)
+	return s.DumpSink.Person(p)
+}
+
+func (s *countingSink) Face(f facesnap.Face) error {
+	s.done++
+	s.progress.Set(s.done, s.total)
+	return s.DumpSink.Face(f)
+}

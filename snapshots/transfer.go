@@ -1,0 +1,118 @@
+package snapshots
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/google/uuid"
+
+	"facesnap"
+	"facesnap/snapfile"
+)
+
+// Export opens the data of a snapshot the caller may see: the portable,
+// checksummed file that Import takes back.
+func (s *Service) Export(ctx context.Context, acct facesnap.Account, id string) (*facesnap.Snapshot, io.ReadCloser, error) {
+	snap, err := s.Get(ctx, acct, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	rc, err := s.Blobs.Get(ctx, dataKey(snap.ID))
+	if errors.Is(err, facesnap.ErrNotFound) {
+		return nil, nil, facesnap.NotFound(facesnap.ObjectSnapshot, id)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("open snapshot data: %w", err)
+	}
+	return snap, rc, nil
+}
+
+// ImportParams are the metadata of an imported snapshot; the data itself
+// says what collection it holds.
+type ImportParams struct {
+	ApplyScope []string // default: the caller's own subscription
+	UserData   string
+}
+
+// Import stores an exported snapshot file as a new snapshot of the caller.
+// The file is verified while it streams into the store; a damaged one is
+// refused and leaves nothing behind.
+func (s *Service) Import(ctx context.Context, acct facesnap.Account, r io.Reader, p ImportParams) (*facesnap.Snapshot, error) {
+	scope := p.ApplyScope
+	if len(scope) == 0 {
+		scope = []string{acct.SubscriptionID}
+	}
+	scope, err := normalizeScope(scope)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.UserData) > facesnap.MaxUserDataLength {
+		return nil, facesnap.Invalidf("userData is too long: at most %d characters.", facesnap.MaxUserDataLength)
+	}
+	id := uuid.NewString()
+
+	// The body goes to the blob store and, through a pipe, to a verifier
+	// reading it at the same time: one pass, bounded memory.
+	pr, pw := io.Pipe()
+	type verdict struct {
+		c   facesnap.Collection
+		sum snapfile.Summary
+		err error
+	}
+	checked := make(chan verdict, 1)
+	go func() {
+		v := verdict{}
+		defer func() { checked <- v }()
+		fr, err := snapfile.NewReader(pr)
+		if err != nil {
+			v.err = err
+			pr.CloseWithError(err)
+			return
+		}
+		defer fr.Close()
+		v.c, _, _ = fr.Collection()
+		for {
+			if _, err := fr.Next(); err != nil {
+				if err != io.EOF {
+					v.err = err
+					pr.CloseWithError(err)
+					return
+				}
+				break
+			}
+		}
+		v.sum = fr.Summary()
+		// Drain what follows the trailer so the writer side never
+		// blocks; the reader has already refused trailing bytes.
+		_, _ = io.Copy(io.Discard, pr)
+	}()
+	putErr := s.Blobs.Put(ctx, dataKey(id), io.TeeReader(r, pw))
+	pw.Close()
+	v := <-checked
+	if v.err != nil || putErr != nil {
+		_ = s.Blobs.Delete(context.WithoutCancel(ctx), dataKey(id))
+	}
+	if v.err != nil {
+		if errors.Is(v.err, snapfile.ErrCorrupt) || errors.Is(v.err, snapfile.ErrVersion) {
+			return nil, facesnap.Invalidf("The snapshot file is damaged or not a snapshot file: %v.", v.err)
+		}
+		return nil, fmt.Errorf("verify imported snapshot: %w", v.err)
+	}
+	if putErr != nil {
+		return nil, fmt.Errorf("store imported snapshot: %w", putErr)
+	}
+	now := s.now()
+	snap := &facesnap.Snapshot{
+		ID: id, Account: acct.Path(), SubscriptionID: acct.SubscriptionID,
+		Type: v.c.Kind, ObjectID: v.c.ID, ApplyScope: scope, UserData: p.UserData,
+		CreatedAt: now, LastUpdateAt: now, ExpiresAt: now.Add(s.ttl()),
+		Persons: v.sum.Persons, Faces: v.sum.Faces, Size: v.sum.Size, SHA256: v.sum.SHA256,
+	}
+	if err := s.writeMeta(ctx, snap); err != nil {
+		_ = s.Blobs.Delete(context.WithoutCancel(ctx), dataKey(id))
+		return nil, err
+	}
+	return snap, nil
+}
