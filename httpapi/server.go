@@ -134,6 +134,8 @@ func (s *Server) authenticated(h handlerFunc) http.Handler {
 	})
 }
 
+var standardMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions}
+
 // registerFallbacks answers, in JSON, what the routes do not: a known path
 // with another method (405) and an unknown path (404).
 func (s *Server) registerFallbacks() {
@@ -144,10 +146,17 @@ func (s *Server) registerFallbacks() {
 		}
 		slices.Sort(allow)
 		allowed := strings.Join(slices.Compact(allow), ", ")
-		s.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Allow", allowed)
-			s.writeError(w, r, errMethodNotAllowed)
-		})
+		// One pattern per other method, not one for the bare path: a bare
+		// "/snapshots/import" would conflict with "GET /snapshots/{id}".
+		for _, m := range standardMethods {
+			if slices.Contains(allow, m) {
+				continue
+			}
+			s.mux.HandleFunc(m+" "+path, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Allow", allowed)
+				s.writeError(w, r, errMethodNotAllowed)
+			})
+		}
 	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errRouteNotFound)
