@@ -1,15 +1,16 @@
 // Runs the reference face-api (@vladmandic/face-api on @tensorflow/tfjs with
 // the wasm backend) over the demo images, for two callers:
-//   node reference.js golden MODELS_DIR OUT_DIR   writes one JSON per image
-//   node reference.js bench MODELS_DIR ROUNDS     prints timings as JSON
-// Images are decoded with jpeg-js, a plain baseline decoder like Go's
-// image/jpeg (no fancy chroma upsampling), so both sides see nearly the same
-// pixels.
+//   node reference.js golden PPM_DIR MODELS_DIR OUT_DIR   writes one JSON per image
+//   node reference.js bench PPM_DIR MODELS_DIR ROUNDS     prints timings as JSON
+// The images come as binary PPM files written by engine/internal/ppmdump:
+// the very pixels the Go engine sees. JPEG decoders differ by a few levels
+// per pixel (Go's image/jpeg and JavaScript ones alike), and the landmark
+// net turns that into pixels of difference; the comparison is of the
+// networks, so both sides start from the same pixels.
 'use strict';
 
 const fs = require('fs');
 const path = require('path');
-const jpeg = require('jpeg-js');
 const tf = require('@tensorflow/tfjs');
 const wasm = require('@tensorflow/tfjs-backend-wasm');
 const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js');
@@ -28,18 +29,24 @@ async function setup(modelsDir) {
   await faceapi.nets.faceRecognitionNet.loadFromDisk(modelsDir);
 }
 
+// readImage reads a binary PPM (P6, maxval 255) into an int32 [h, w, 3]
+// tensor, the input the reference takes from a decoded image.
 function readImage(file) {
-  const img = jpeg.decode(fs.readFileSync(file), { useTArray: true, formatAsRGBA: false });
-  const rgb = new Int32Array(img.data);
-  return { tensor: tf.tensor3d(rgb, [img.height, img.width, 3], 'int32'), width: img.width, height: img.height };
+  const buf = fs.readFileSync(file);
+  const header = buf.toString('latin1', 0, 64).match(/^P6\s+(\d+)\s+(\d+)\s+255\s/);
+  if (!header) throw new Error(`${file}: not a binary PPM`);
+  const width = Number(header[1]);
+  const height = Number(header[2]);
+  const rgb = new Int32Array(buf.subarray(header[0].length, header[0].length + width * height * 3));
+  return { tensor: tf.tensor3d(rgb, [height, width, 3], 'int32'), width, height };
 }
 
 const r4 = (v) => Math.round(v * 1e4) / 1e4;
 
-async function golden(modelsDir, outDir) {
+async function golden(ppmDir, outDir) {
   fs.mkdirSync(outDir, { recursive: true });
   for (const name of SAMPLES) {
-    const { tensor, width, height } = readImage(path.join(modelsDir, name));
+    const { tensor, width, height } = readImage(path.join(ppmDir, name.replace(/\.jpg$/, '.ppm')));
     const results = await faceapi
       .detectAllFaces(tensor, new faceapi.SsdMobilenetv1Options(SSD_OPTIONS))
       .withFaceLandmarks()
@@ -76,8 +83,8 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-async function bench(modelsDir, rounds) {
-  const images = SAMPLES.map((n) => readImage(path.join(modelsDir, n)));
+async function bench(ppmDir, rounds) {
+  const images = SAMPLES.map((n) => readImage(path.join(ppmDir, n.replace(/\.jpg$/, '.ppm'))));
   const opts = new faceapi.SsdMobilenetv1Options(SSD_OPTIONS);
   const detectMs = [];
   const perFaceDetectMs = [];
@@ -126,10 +133,10 @@ async function bench(modelsDir, rounds) {
 }
 
 async function main() {
-  const [mode, modelsDir, arg] = process.argv.slice(2);
+  const [mode, ppmDir, modelsDir, arg] = process.argv.slice(2);
   await setup(modelsDir);
-  if (mode === 'golden') await golden(modelsDir, arg);
-  else if (mode === 'bench') await bench(modelsDir, Number(arg || 3));
+  if (mode === 'golden') await golden(ppmDir, arg);
+  else if (mode === 'bench') await bench(ppmDir, Number(arg || 3));
   else throw new Error(`unknown mode ${mode}`);
 }
 

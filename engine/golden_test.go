@@ -1,0 +1,165 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"image/jpeg"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// The golden tests compare the engine with the reference implementation's
+// outputs in testdata/golden, made by scripts/gen-golden.
+
+type goldenFace struct {
+	Score      float64      `json:"score"`
+	Box        goldenBox    `json:"box"`
+	Landmarks  [][2]float64 `json:"landmarks"`
+	AlignedBox goldenBox    `json:"alignedBox"`
+	Descriptor []float32    `json:"descriptor"`
+}
+
+type goldenBox struct {
+	X      float64 `json:"x"`
+	Y      float64 `json:"y"`
+	Width  float64 `json:"width"`
+	Height float64 `json:"height"`
+}
+
+type goldenImage struct {
+	Image  string       `json:"image"`
+	Width  int          `json:"width"`
+	Height int          `json:"height"`
+	Faces  []goldenFace `json:"faces"`
+}
+
+var samples = []string{"sample1", "sample2", "sample3", "sample4", "sample5", "sample6"}
+
+// modelsDir is where scripts/fetch-models puts the weights and images.
+func modelsDir() string {
+	if d := os.Getenv("FACESNAP_MODELS"); d != "" {
+		return d
+	}
+	return filepath.Join("..", ".cache", "face-api")
+}
+
+var (
+	loadOnce   sync.Once
+	loadedEng  *Engine
+	loadErr    error
+	imageCache sync.Map
+)
+
+// setup returns the engine, skipping the test when the weights have not
+// been fetched.
+func setup(t testing.TB) *Engine {
+	t.Helper()
+	dir := modelsDir()
+	if _, err := os.Stat(filepath.Join(dir, DetectorModel+"-weights_manifest.json")); err != nil {
+		t.Skipf("face engine weights not in %s: run scripts/fetch-models first", dir)
+	}
+	loadOnce.Do(func() { loadedEng, loadErr = Load(dir) })
+	if loadErr != nil {
+		t.Fatalf("Load: %v", loadErr)
+	}
+	return loadedEng
+}
+
+func loadSample(t testing.TB, name string) *Image {
+	t.Helper()
+	if v, ok := imageCache.Load(name); ok {
+		return v.(*Image)
+	}
+	f, err := os.Open(filepath.Join(modelsDir(), name+".jpg"))
+	if err != nil {
+		t.Fatalf("open sample: %v", err)
+	}
+	defer f.Close()
+	img, err := jpeg.Decode(f)
+	if err != nil {
+		t.Fatalf("decode %s: %v", name, err)
+	}
+	p := NewImage(img)
+	imageCache.Store(name, p)
+	return p
+}
+
+func loadGolden(t testing.TB, name string) goldenImage {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "golden", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g goldenImage
+	if err := json.Unmarshal(raw, &g); err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func iou(a Box, b goldenBox) float64 {
+	ix := math.Max(0, math.Min(a.X+a.Width, b.X+b.Width)-math.Max(a.X, b.X))
+	iy := math.Max(0, math.Min(a.Y+a.Height, b.Y+b.Height)-math.Max(a.Y, b.Y))
+	inter := ix * iy
+	return inter / (a.Width*a.Height + b.Width*b.Height - inter)
+}
+
+func cosine(a, b []float32) float64 {
+	var ab, aa, bb float64
+	for i := range a {
+		ab += float64(a[i]) * float64(b[i])
+		aa += float64(a[i]) * float64(a[i])
+		bb += float64(b[i]) * float64(b[i])
+	}
+	return ab / math.Sqrt(aa*bb)
+}
+
+func TestEngine_Golden(t *testing.T) {
+	eng := setup(t)
+	for _, name := range samples {
+		t.Run(name, func(t *testing.T) {
+			g := loadGolden(t, name)
+			img := loadSample(t, name)
+			dets, err := eng.Detect(context.Background(), img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(dets) != len(g.Faces) {
+				t.Errorf("found %d faces, reference %d", len(dets), len(g.Faces))
+			}
+			for i, ref := range g.Faces {
+				best, bestIoU := -1, 0.0
+				for j, d := range dets {
+					if v := iou(d.Box, ref.Box); v > bestIoU {
+						best, bestIoU = j, v
+					}
+				}
+				if best < 0 || bestIoU < 0.95 {
+					t.Errorf("face %d %+v: best IoU %.4f < 0.95", i, ref.Box, bestIoU)
+					continue
+				}
+				d := dets[best]
+				var maxDist float64
+				for k, p := range ref.Landmarks {
+					maxDist = math.Max(maxDist, math.Hypot(d.Landmarks[k].X-p[0], d.Landmarks[k].Y-p[1]))
+				}
+				if maxDist > 1.5 {
+					t.Errorf("face %d: landmark off by %.3f px (> 1.5)", i, maxDist)
+				}
+				desc, err := eng.Descriptor(context.Background(), img, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cos := cosine(desc, ref.Descriptor)
+				if cos < 0.999 {
+					t.Errorf("face %d: descriptor cosine %.5f < 0.999", i, cos)
+				}
+				t.Logf("face %d: IoU %.4f score %.4f/%.4f landmarks max %.3f px descriptor cosine %.6f",
+					i, bestIoU, d.Score, ref.Score, maxDist, cos)
+			}
+		})
+	}
+}

@@ -1,0 +1,228 @@
+package engine
+
+import "math"
+
+// tensor is one image's activations in TensorFlow's NHWC layout with a
+// batch of one: element (y, x, ch) is at (y*w+x)*c+ch.
+type tensor struct {
+	h, w, c int
+	data    []float32
+}
+
+func newTensor(h, w, c int) *tensor {
+	return &tensor{h: h, w: w, c: c, data: make([]float32, h*w*c)}
+}
+
+// activation applied after a layer's bias.
+type activation int
+
+const (
+	actNone activation = iota
+	actRelu
+	actRelu6
+)
+
+func (a activation) apply(s []float32) {
+	switch a {
+	case actRelu:
+		for i, v := range s {
+			if v < 0 {
+				s[i] = 0
+			}
+		}
+	case actRelu6:
+		for i, v := range s {
+			if v < 0 {
+				s[i] = 0
+			} else if v > 6 {
+				s[i] = 6
+			}
+		}
+	}
+}
+
+// outSize returns the output length and the padding before the first
+// element of a convolution or pool along one axis, following TensorFlow's
+// SAME (output ceil(in/stride), extra padding after) and VALID rules.
+func outSize(in, k, stride int, same bool) (out, padBefore int) {
+	if !same {
+		return (in-k)/stride + 1, 0
+	}
+	out = (in + stride - 1) / stride
+	total := max((out-1)*stride+k-in, 0)
+	return out, total / 2
+}
+
+// conv is a 2-D convolution with bias and activation. Its filter is kept
+// as TensorFlow stores it, [kh][kw][in][out], which is already the
+// (kh*kw*in)×out matrix the im2col product needs.
+type conv struct {
+	kh, kw, cin, cout int
+	stride            int
+	same              bool
+	w, b              []float32
+	act               activation
+}
+
+func newConv(f *param, bias []float32, stride int, same bool, act activation) *conv {
+	return &conv{kh: f.shape[0], kw: f.shape[1], cin: f.shape[2], cout: f.shape[3],
+		stride: stride, same: same, w: f.data, b: bias, act: act}
+}
+
+func (l *conv) forward(x *tensor) *tensor {
+	oh, pt := outSize(x.h, l.kh, l.stride, l.same)
+	ow, pl := outSize(x.w, l.kw, l.stride, l.same)
+	out := newTensor(oh, ow, l.cout)
+	k := l.kh * l.kw * l.cin
+	if l.kh == 1 && l.kw == 1 && l.stride == 1 {
+		gemm(oh*ow, l.cout, k, x.data, k, l.w, l.b, out.data)
+	} else {
+		cols := im2col(x, l.kh, l.kw, l.stride, oh, ow, pt, pl)
+		gemm(oh*ow, l.cout, k, cols, k, l.w, l.b, out.data)
+	}
+	l.act.apply(out.data)
+	return out
+}
+
+// im2col lays out every receptive field as one row, in the filter's
+// (ky, kx, ch) order; taps outside the input are zero.
+func im2col(x *tensor, kh, kw, stride, oh, ow, pt, pl int) []float32 {
+	k := kh * kw * x.c
+	cols := make([]float32, oh*ow*k)
+	parallelFor(oh, 4, func(lo, hi int) {
+		for oy := lo; oy < hi; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				row := cols[(oy*ow+ox)*k:]
+				for ky := 0; ky < kh; ky++ {
+					iy := oy*stride + ky - pt
+					dst := row[ky*kw*x.c : (ky+1)*kw*x.c]
+					if iy < 0 || iy >= x.h {
+						continue // already zero
+					}
+					for kx := 0; kx < kw; kx++ {
+						ix := ox*stride + kx - pl
+						if ix < 0 || ix >= x.w {
+							continue
+						}
+						copy(dst[kx*x.c:(kx+1)*x.c], x.data[(iy*x.w+ix)*x.c:(iy*x.w+ix+1)*x.c])
+					}
+				}
+			}
+		}
+	})
+	return cols
+}
+
+// depthwise is a depthwise 3×3 (or k×k) convolution, SAME padding, with an
+// optional per-channel affine (a folded batch norm) and activation.
+type depthwise struct {
+	k, c   int
+	stride int
+	w      []float32 // [ky][kx][ch]
+	scale  []float32 // nil: none
+	shift  []float32 // nil: none
+	act    activation
+}
+
+func (l *depthwise) forward(x *tensor) *tensor {
+	oh, pt := outSize(x.h, l.k, l.stride, true)
+	ow, pl := outSize(x.w, l.k, l.stride, true)
+	c := x.c
+	out := newTensor(oh, ow, c)
+	parallelFor(oh, 2, func(lo, hi int) {
+		for oy := lo; oy < hi; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				acc := out.data[(oy*ow+ox)*c : (oy*ow+ox+1)*c]
+				for ky := 0; ky < l.k; ky++ {
+					iy := oy*l.stride + ky - pt
+					if iy < 0 || iy >= x.h {
+						continue
+					}
+					for kx := 0; kx < l.k; kx++ {
+						ix := ox*l.stride + kx - pl
+						if ix < 0 || ix >= x.w {
+							continue
+						}
+						in := x.data[(iy*x.w+ix)*c : (iy*x.w+ix+1)*c]
+						w := l.w[(ky*l.k+kx)*c : (ky*l.k+kx+1)*c]
+						in = in[:len(acc)]
+						w = w[:len(acc)]
+						for ch := range acc {
+							acc[ch] += in[ch] * w[ch]
+						}
+					}
+				}
+				if l.scale != nil {
+					for ch := range acc {
+						acc[ch] = acc[ch]*l.scale[ch] + l.shift[ch]
+					}
+				}
+				l.act.apply(acc)
+			}
+		}
+	})
+	return out
+}
+
+// add returns a+b elementwise into a new tensor, then applies act.
+func addTensors(act activation, ts ...*tensor) *tensor {
+	out := newTensor(ts[0].h, ts[0].w, ts[0].c)
+	copy(out.data, ts[0].data)
+	for _, t := range ts[1:] {
+		for i, v := range t.data {
+			out.data[i] += v
+		}
+	}
+	act.apply(out.data)
+	return out
+}
+
+// pool is a VALID max or average pool.
+func pool(x *tensor, k, stride int, isMax bool) *tensor {
+	oh, _ := outSize(x.h, k, stride, false)
+	ow, _ := outSize(x.w, k, stride, false)
+	out := newTensor(oh, ow, x.c)
+	inv := 1 / float32(k*k)
+	for oy := 0; oy < oh; oy++ {
+		for ox := 0; ox < ow; ox++ {
+			acc := out.data[(oy*ow+ox)*x.c : (oy*ow+ox+1)*x.c]
+			if isMax {
+				for ch := range acc {
+					acc[ch] = float32(math.Inf(-1))
+				}
+			}
+			for ky := 0; ky < k; ky++ {
+				for kx := 0; kx < k; kx++ {
+					iy, ix := oy*stride+ky, ox*stride+kx
+					in := x.data[(iy*x.w+ix)*x.c : (iy*x.w+ix+1)*x.c]
+					for ch, v := range in {
+						if isMax {
+							acc[ch] = max(acc[ch], v)
+						} else {
+							acc[ch] += v
+						}
+					}
+				}
+			}
+			if !isMax {
+				for ch := range acc {
+					acc[ch] *= inv
+				}
+			}
+		}
+	}
+	return out
+}
+
+// foldBatchNorm turns TensorFlow's batchNorm, (x-mean)*gamma/sqrt(var+eps)
+// + beta, into one multiply-add per channel.
+func foldBatchNorm(mean, variance, gamma, beta []float32, eps float64) (scale, shift []float32) {
+	scale = make([]float32, len(mean))
+	shift = make([]float32, len(mean))
+	for i := range mean {
+		s := float64(gamma[i]) / math.Sqrt(float64(variance[i])+eps)
+		scale[i] = float32(s)
+		shift[i] = float32(float64(beta[i]) - float64(mean[i])*s)
+	}
+	return scale, shift
+}
