@@ -15,9 +15,9 @@ var meanRGB = [3]float32{122.782, 117.001, 104.298}
 // denseBlock is four convolutions whose outputs are summed densely: each
 // layer sees the relu of the sum of all earlier outputs.
 type denseBlock struct {
-	conv0     *conv      // first block only: a full 3×3 convolution
-	sep0      *separable // other blocks: separable, stride 2
-	conv1_3   [3]*separable
+	conv0   *conv      // first block only: a full 3×3 convolution
+	sep0    *separable // other blocks: separable, stride 2
+	conv1_3 [3]*separable
 }
 
 // separable is a depthwise 3×3 followed by a pointwise convolution with

@@ -21,8 +21,11 @@ const ssdIoUThreshold = 0.5
 // ssdMobilenet is the face detector: a MobileNet v1 body, an SSD head with
 // six box predictors, and fixed anchors.
 type ssdMobilenet struct {
-	conv0     *conv
-	pairs     [13]struct{ dw *depthwise; pw *conv }
+	conv0 *conv
+	pairs [13]struct {
+		dw *depthwise
+		pw *conv
+	}
 	extra     [8]*conv // prediction layer convs 0..7
 	boxPred   [6]*conv
 	classPred [6]*conv
