@@ -299,6 +299,18 @@ func TestRaw_WireFormat(t *testing.T) {
 	expectKeys(t, "PersonGroup", srv.Do(t, jsonReq(http.MethodGet, "/persongroups/wire", k, "")), "personGroupId", "name", "userData")
 	expectKeys(t, "PersonGroup returnRecognitionModel=true", srv.Do(t, jsonReq(http.MethodGet, "/persongroups/wire?returnRecognitionModel=true", k, "")), "personGroupId", "name", "userData", "recognitionModel")
 	expectKeys(t, "PersonGroup returnRecognitionModel=false", srv.Do(t, jsonReq(http.MethodGet, "/persongroups/wire?returnRecognitionModel=false", k, "")), "personGroupId", "name", "userData")
+	// Give everything userData so that every field is present.
+	for _, req := range []harness.Request{
+		jsonReq(http.MethodPatch, "/largepersongroups/lpg", k, `{"userData":"u"}`),
+		jsonReq(http.MethodPatch, "/largefacelists/lfl", k, `{"userData":"u"}`),
+		jsonReq(http.MethodPatch, "/facelists/fl", k, `{"userData":"u"}`),
+		jsonReq(http.MethodPatch, "/persongroups/pg/persons/"+rb.personID, k, `{"userData":"u"}`),
+		jsonReq(http.MethodPatch, "/largefacelists/lfl/persistedfaces/"+rb.faceID, k, `{"userData":"u"}`),
+	} {
+		if r := srv.Do(t, req); r.Status != 200 {
+			t.Fatalf("%s %s: %s", req.Method, req.Path, r)
+		}
+	}
 	expectKeys(t, "LargePersonGroup", srv.Do(t, jsonReq(http.MethodGet, "/largepersongroups/lpg", k, "")), "largePersonGroupId", "name", "userData")
 	expectKeys(t, "LargeFaceList", srv.Do(t, jsonReq(http.MethodGet, "/largefacelists/lfl", k, "")), "largeFaceListId", "name", "userData")
 	expectKeys(t, "FaceList", srv.Do(t, jsonReq(http.MethodGet, "/facelists/fl", k, "")), "faceListId", "name", "userData", "persistedFaces")

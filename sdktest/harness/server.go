@@ -87,7 +87,7 @@ func Start(t testing.TB, opts Options) *Server {
 	if opts.DataDir == "" {
 		opts.DataDir = t.TempDir()
 	}
-	s := &Server{t: t, bin: bin, opts: opts, logs: newTail(256 << 10)}
+	s := &Server{t: t, bin: bin, opts: opts, logs: newTail(64 << 10)}
 	t.Cleanup(s.cleanup)
 	if err := s.start("127.0.0.1:0"); err != nil {
 		t.Fatalf("start facesnap: %v\n--- facesnap output ---\n%s", err, s.Logs())
