@@ -33,12 +33,14 @@ func parallelFor(n, minChunk int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
-// Tile sizes of the matrix product: a kTile×nTile block of B (64 KB) stays
-// in L2 while every row of A passes over it, and four rows of C's nTile
-// columns (4 KB) stay in L1.
+// Tile sizes of the matrix product. Portable loops: a kTile×nTile block
+// of B (256 KB) stays in L2 while rows of A pass over it, and four rows of
+// C's nTile columns (4 KB) stay in L1. Assembly kernel: a kTile×16 panel of
+// B (16 KB) stays in L1 while the mBlock rows of A (64 KB) pass over it.
 const (
-	kTile = 256
-	nTile = 256
+	kTile  = 256
+	nTile  = 256
+	mBlock = 64
 )
 
 // gemm computes c = a·b (+ bias broadcast over rows), where a is m×k with
@@ -59,8 +61,41 @@ func gemmRows(lo, hi, n, k int, a []float32, lda int, b, bias, c []float32) {
 			clear(row)
 		}
 	}
-	for j0 := 0; j0 < n; j0 += nTile {
-		j1 := min(j0+nTile, n)
+	if !useKernel4x16 || k == 0 {
+		gemmPortable(lo, hi, 0, n, n, k, a, lda, b, c)
+		return
+	}
+	rows4 := lo + (hi-lo)/4*4
+	cols16 := n / 16 * 16
+	// Bounds the kernel relies on, checked once here rather than per call.
+	if rows4 > lo && cols16 > 0 {
+		_ = a[(rows4-1)*lda+k-1]
+		_ = b[(k-1)*n+cols16-1]
+		_ = c[(rows4-1)*n+cols16-1]
+	}
+	for i0 := lo; i0 < rows4; i0 += mBlock {
+		i1 := min(i0+mBlock, rows4)
+		for k0 := 0; k0 < k; k0 += kTile {
+			kn := min(kTile, k-k0)
+			for j0 := 0; j0 < cols16; j0 += 16 {
+				bp := &b[k0*n+j0]
+				for i := i0; i < i1; i += 4 {
+					kernel4x16(kn, &a[i*lda+k0], lda, bp, n, &c[i*n+j0], n)
+				}
+			}
+		}
+	}
+	gemmPortable(lo, rows4, cols16, n, n, k, a, lda, b, c)
+	gemmPortable(rows4, hi, 0, n, n, k, a, lda, b, c)
+}
+
+// gemmPortable adds a·b into rows [lo, hi) and columns [jlo, jhi) of c.
+func gemmPortable(lo, hi, jlo, jhi, n, k int, a []float32, lda int, b, c []float32) {
+	if lo >= hi || jlo >= jhi {
+		return
+	}
+	for j0 := jlo; j0 < jhi; j0 += nTile {
+		j1 := min(j0+nTile, jhi)
 		for k0 := 0; k0 < k; k0 += kTile {
 			k1 := min(k0+kTile, k)
 			i := lo
