@@ -117,15 +117,12 @@ func (s *store) CollectionStats(ctx context.Context, ref facesnap.CollectionRef)
 	return collectionStats(ctx, s.reader(), ref)
 }
 
-// collectionStats counts in one statement, so the numbers agree with each
-// other without a transaction.
+// collectionStats reads the counts the write paths keep on the
+// collection's row.
 func collectionStats(ctx context.Context, q querier, ref facesnap.CollectionRef) (facesnap.CollectionStats, error) {
 	var st facesnap.CollectionStats
 	err := q.QueryRowContext(ctx,
-		`SELECT (SELECT count(*) FROM persons WHERE collection = c.pk),
-		        (SELECT count(*) FROM faces WHERE collection = c.pk),
-		        c.last_seq
-		 FROM collections c
+		`SELECT person_count, face_count, last_seq FROM collections
 		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
 		ref.Account, ref.Kind, ref.ID).Scan(&st.Persons, &st.Faces, &st.MaxSeq)
 	if err != nil {

@@ -88,22 +88,24 @@ func (s *store) FaceAdd(ctx context.Context, p facesnap.FaceAddParams) error {
 		if err != nil {
 			return err
 		}
-		if p.MaxFaces > 0 {
-			var n int
+		var n int
+		err = tx.QueryRowContext(ctx,
+			`UPDATE collections SET last_seq = last_seq + 1, face_count = face_count + 1
+			 WHERE pk = ? RETURNING last_seq, face_count`, pk).Scan(&f.Seq, &n)
+		if err != nil {
+			return err
+		}
+		if p.MaxFaces > 0 && f.PersonID != "" {
+			// A person holds at most MaxFacesPerPerson faces: counting
+			// them is cheap.
 			err := tx.QueryRowContext(ctx,
-				`SELECT count(*) FROM faces WHERE collection = ? AND person_id IS ?`,
-				pk, nullable(f.PersonID)).Scan(&n)
+				`SELECT count(*) + 1 FROM faces WHERE collection = ? AND person_id = ?`, pk, f.PersonID).Scan(&n)
 			if err != nil {
 				return err
 			}
-			if n >= p.MaxFaces {
-				return &facesnap.QuotaError{Message: fmt.Sprintf("The limit of %d faces is reached.", p.MaxFaces)}
-			}
 		}
-		err = tx.QueryRowContext(ctx,
-			`UPDATE collections SET last_seq = last_seq + 1 WHERE pk = ? RETURNING last_seq`, pk).Scan(&f.Seq)
-		if err != nil {
-			return err
+		if p.MaxFaces > 0 && n > p.MaxFaces {
+			return &facesnap.QuotaError{Message: fmt.Sprintf("The limit of %d faces is reached.", p.MaxFaces)}
 		}
 		_, err = tx.ExecContext(ctx, insertFace, faceArgs(pk, f)...)
 		return interpretError(err, facesnap.ObjectPersistedFace, f.ID)
@@ -178,6 +180,10 @@ func (s *store) FaceDelete(ctx context.Context, ref facesnap.CollectionRef, pers
 		res, err := tx.ExecContext(ctx,
 			`DELETE FROM faces WHERE collection = ? AND face_id = ? AND person_id IS ?`,
 			pk, faceID, nullable(personID))
-		return mustAffect(res, err, facesnap.ObjectPersistedFace, faceID)
+		if err := mustAffect(res, err, facesnap.ObjectPersistedFace, faceID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE collections SET face_count = face_count - 1 WHERE pk = ?`, pk)
+		return err
 	})
 }

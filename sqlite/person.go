@@ -14,14 +14,14 @@ func (s *store) PersonCreate(ctx context.Context, p facesnap.PersonCreateParams)
 		if err != nil {
 			return err
 		}
-		if p.MaxPersons > 0 {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM persons WHERE collection = ?`, pk).Scan(&n); err != nil {
-				return err
-			}
-			if n >= p.MaxPersons {
-				return &facesnap.QuotaError{Message: fmt.Sprintf("The %s has reached the limit of %d persons.", p.Ref.Kind, p.MaxPersons)}
-			}
+		var n int
+		err = tx.QueryRowContext(ctx,
+			`UPDATE collections SET person_count = person_count + 1 WHERE pk = ? RETURNING person_count`, pk).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if p.MaxPersons > 0 && n > p.MaxPersons {
+			return &facesnap.QuotaError{Message: fmt.Sprintf("The %s has reached the limit of %d persons.", p.Ref.Kind, p.MaxPersons)}
 		}
 		_, err = tx.ExecContext(ctx,
 			`INSERT INTO persons (collection, person_id, name, user_data) VALUES (?, ?, ?, ?)`,
@@ -128,9 +128,20 @@ func (s *store) PersonDelete(ctx context.Context, ref facesnap.CollectionRef, pe
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx,
-			`DELETE FROM persons WHERE collection = ? AND person_id = ?`, pk, personID)
-		return mustAffect(res, err, facesnap.ObjectPerson, personID)
+		if err := personExists(ctx, tx, pk, personID); err != nil {
+			return err
+		}
+		// The faces go by cascade; count them first (at most
+		// MaxFacesPerPerson) to keep the collection's count.
+		_, err = tx.ExecContext(ctx,
+			`UPDATE collections SET person_count = person_count - 1,
+			   face_count = face_count - (SELECT count(*) FROM faces WHERE collection = ?1 AND person_id = ?2)
+			 WHERE pk = ?1`, pk, personID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM persons WHERE collection = ? AND person_id = ?`, pk, personID)
+		return err
 	})
 }
 

@@ -122,26 +122,25 @@ func (s *store) CollectionLoad(ctx context.Context, p facesnap.CollectionLoadPar
 				}
 			}
 		}
+		var maxSeq int64
 		if len(p.Faces) > 0 {
 			stmt, err := tx.PrepareContext(ctx, insertFace)
 			if err != nil {
 				return err
 			}
 			defer stmt.Close()
-			var maxSeq int64
 			for _, f := range p.Faces {
 				if _, err := stmt.ExecContext(ctx, faceArgs(pk, f)...); err != nil {
 					return loadFaceError(err, f)
 				}
 				maxSeq = max(maxSeq, f.Seq)
 			}
-			_, err = tx.ExecContext(ctx,
-				`UPDATE collections SET last_seq = max(last_seq, ?) WHERE pk = ?`, maxSeq, pk)
-			if err != nil {
-				return err
-			}
 		}
-		return nil
+		_, err = tx.ExecContext(ctx,
+			`UPDATE collections SET last_seq = max(last_seq, ?),
+			   person_count = person_count + ?, face_count = face_count + ?
+			 WHERE pk = ?`, maxSeq, len(p.Persons), len(p.Faces), pk)
+		return err
 	})
 }
 

@@ -152,11 +152,13 @@ func (s *store) InTx(ctx context.Context, fn func(facesnap.Store) error) error {
 	})
 }
 
-// writeTx runs fn in a write transaction: the one InTx holds, or a new
-// BEGIN IMMEDIATE transaction on the write connection.
+// writeTx runs fn in a write transaction: a new BEGIN IMMEDIATE
+// transaction on the write connection or, inside InTx, a savepoint of its
+// transaction, so that a method that fails there leaves nothing behind
+// even when the caller goes on.
 func (s *store) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.tx != nil {
-		return fn(s.tx)
+		return savepoint(ctx, s.tx, fn)
 	}
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -172,6 +174,19 @@ func (s *store) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("sqlite: commit: %w", err)
 	}
 	return nil
+}
+
+func savepoint(ctx context.Context, tx *sql.Tx, fn func(tx *sql.Tx) error) error {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT method`); err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_, rerr := tx.ExecContext(ctx, `ROLLBACK TO method`)
+		_, perr := tx.ExecContext(ctx, `RELEASE method`)
+		return errors.Join(err, rerr, perr)
+	}
+	_, err := tx.ExecContext(ctx, `RELEASE method`)
+	return err
 }
 
 // readTx runs fn in a read transaction, so that its statements see one

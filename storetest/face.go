@@ -98,6 +98,10 @@ func exerciseFace(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 			noError(t, add(list.CollectionRef, "", 1))
 			noError(t, add(list.CollectionRef, "", 2))
 			errorIs(t, add(list.CollectionRef, "", 3), facesnap.ErrQuota)
+			// A deleted face frees its place.
+			noError(t, b.store.FaceDelete(b.ctx, list.CollectionRef, "", uuid(1001)))
+			noError(t, add(list.CollectionRef, "", 3))
+			errorIs(t, add(list.CollectionRef, "", 4), facesnap.ErrQuota)
 
 			// The limit is per person.
 			noError(t, add(group.CollectionRef, p1.ID, 1))

@@ -49,6 +49,10 @@ func exercisePerson(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 			noError(t, create(1))
 			noError(t, create(2))
 			errorIs(t, create(3), facesnap.ErrQuota)
+			// A deleted person frees its place.
+			noError(t, b.store.PersonDelete(b.ctx, c.CollectionRef, uuid(1)))
+			noError(t, create(3))
+			errorIs(t, create(4), facesnap.ErrQuota)
 		})
 	})
 

@@ -56,6 +56,27 @@ func exerciseTx(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 			_, err = b.store.OperationGet(b.ctx, uuid(1))
 			notFound(t, err, facesnap.ObjectOperation)
 		})
+		t.Run("FailedMethodLeavesNothing", func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, newStore)
+			c := b.collection(t, facesnap.KindPersonGroup, "group")
+			p := b.person(t, c.CollectionRef, 1)
+			b.face(t, c.CollectionRef, p.ID, 1)
+			err := b.store.InTx(b.ctx, func(tx facesnap.Store) error {
+				// The caller handles these errors and goes on: the failed
+				// methods must not have changed anything.
+				exists(t, tx.PersonCreate(b.ctx, facesnap.PersonCreateParams{Ref: c.CollectionRef, Person: p}), facesnap.ObjectPerson)
+				err := tx.FaceAdd(b.ctx, facesnap.FaceAddParams{Ref: c.CollectionRef, Face: newFace(p.ID, 2), MaxFaces: 1})
+				errorIs(t, err, facesnap.ErrQuota)
+				exists(t, tx.FaceAdd(b.ctx, facesnap.FaceAddParams{Ref: c.CollectionRef, Face: newFace(p.ID, 1)}), facesnap.ObjectPersistedFace)
+				return tx.PersonCreate(b.ctx, facesnap.PersonCreateParams{Ref: c.CollectionRef, Person: facesnap.Person{ID: uuid(2)}})
+			})
+			noError(t, err)
+			stats, err := b.store.CollectionStats(b.ctx, c.CollectionRef)
+			noError(t, err)
+			equal(t, stats, facesnap.CollectionStats{Persons: 2, Faces: 1, MaxSeq: 1})
+			equal(t, b.face(t, c.CollectionRef, p.ID, 3).Seq, 2)
+		})
 		t.Run("Nested", func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, newStore)
