@@ -1,7 +1,6 @@
 package faceimage
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -128,7 +127,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) ([]byte, error) {
 	if err != nil {
 		return nil, errInvalidURL()
 	}
-	req.Header.Set("Accept", "image/*")
+	req.Header.Set("Accept", "image/*, */*;q=0.5")
 	req.Header.Set("User-Agent", "facesnap")
 
 	resp, err := f.client.Do(req)
@@ -142,17 +141,44 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) ([]byte, error) {
 	if resp.ContentLength > f.maxBytes {
 		return nil, errTooBig()
 	}
-	// Room for the whole announced body plus the read that sees EOF, so a
-	// body of the announced length is read without regrowing the buffer.
-	buf := bytes.NewBuffer(make([]byte, 0, min(max(resp.ContentLength, 0), f.maxBytes)+bytes.MinRead))
-	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, f.maxBytes+1)); err != nil {
+	data, err := readBody(io.LimitReader(resp.Body, f.maxBytes+1), resp.ContentLength, f.maxBytes+1)
+	if err != nil {
 		return nil, f.fetchError(ctx, fctx, err)
 	}
-	data := buf.Bytes()
 	if int64(len(data)) > f.maxBytes {
 		return nil, errTooBig()
 	}
 	return data, nil
+}
+
+// readBody reads r to its end into a buffer that never grows past limit
+// bytes (io.ReadAll and bytes.Buffer may double past it). With a
+// Content-Length the buffer is allocated once, with room for one byte more
+// than announced so that a longer body shows.
+func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
+	size := int64(512)
+	if contentLength >= 0 {
+		size = contentLength + 1
+	}
+	buf := make([]byte, 0, min(size, limit))
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) >= limit {
+				return buf, nil
+			}
+			grown := make([]byte, len(buf), min(2*int64(cap(buf)), limit))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // fetchError classifies a failed request or body read. The message names

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"facesnap"
@@ -270,5 +272,40 @@ func TestNewFetcher_Defaults(t *testing.T) {
 	}
 	if NewFetcher(FetcherOptions{AllowPrivate: true}).allow != nil {
 		t.Fatal("AllowPrivate left the address policy on")
+	}
+}
+
+func TestReadBody(t *testing.T) {
+	t.Parallel()
+	const limit = 1001 // MaxBytes 1000, plus the byte that shows "too big"
+	tests := []struct {
+		name          string
+		size          int
+		contentLength int64
+		wantLen       int
+	}{
+		{"UnknownLength", 900, -1, 900},
+		{"ExactLength", 1000, 1000, 1000},
+		{"Empty", 0, 0, 0},
+		{"UnknownTooLong", 5000, -1, limit},
+		{"ShortHint", 1000, 10, 1000},
+		{"HugeHint", 10, 1 << 40, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			// One byte per Read, the worst case for growth.
+			r := iotest.OneByteReader(io.LimitReader(bytes.NewReader(make([]byte, tt.size)), limit))
+			got, err := readBody(r, tt.contentLength, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != tt.wantLen {
+				t.Fatalf("read %d bytes, want %d", len(got), tt.wantLen)
+			}
+			if cap(got) > limit {
+				t.Fatalf("buffer grew to %d bytes, past the %d limit", cap(got), limit)
+			}
+		})
 	}
 }

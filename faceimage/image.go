@@ -58,19 +58,19 @@ type Image struct {
 // Decode validates data as an image to add or detect faces in.
 //
 // It reads the header, refuses absurd dimensions before allocating
-// anything, and checks the structure (JPEG segments up to the end of image,
-// PNG chunk checksums). JPEG and PNG pixels are decoded lazily by Pixels:
-// a full JPEG decode costs milliseconds per image while these checks cost
-// microseconds, and until a face engine needs pixels nothing reads them.
-// GIF and BMP are rare and have no cheaper exact check, so they are decoded
-// here.
+// anything, and checks the structure: JPEG segments up to the end of the
+// image, PNG chunk checksums, the GIF blocks of the first frame, the BMP
+// pixel array's length. Pixels are decoded lazily by Pixels: a full JPEG
+// decode costs milliseconds per photo while these checks cost
+// microseconds, nothing reads pixels until a face engine does, and a small
+// file declaring a huge picture allocates nothing here.
 //
 // Decode keeps a reference to data; the caller must not modify it while
 // the Image is in use.
 func Decode(data []byte) (*Image, error) {
 	switch {
 	case len(data) < MinImageBytes:
-		return nil, &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImageSize, Message: "Image size is too small."}
+		return nil, errTooSmall()
 	case len(data) > MaxImageBytes:
 		return nil, errTooBig()
 	}
@@ -84,19 +84,21 @@ func Decode(data []byte) (*Image, error) {
 		return nil, errDecode()
 	}
 
-	img := &Image{Format: format, Width: cfg.Width, Height: cfg.Height, data: data}
+	var check error
 	switch format {
 	case FormatJPEG:
-		err = checkJPEG(data)
+		check = checkJPEG(data)
 	case FormatPNG:
-		err = checkPNG(data)
-	default:
-		_, err = img.Pixels()
+		check = checkPNG(data)
+	case FormatGIF:
+		check = checkGIF(data)
+	case FormatBMP:
+		check = checkBMP(data, cfg.Width, cfg.Height)
 	}
-	if err != nil {
+	if check != nil {
 		return nil, errDecode()
 	}
-	return img, nil
+	return &Image{Format: format, Width: cfg.Width, Height: cfg.Height, data: data}, nil
 }
 
 // Pixels decodes the image once and returns the same result to every
@@ -108,7 +110,7 @@ func (img *Image) Pixels() (image.Image, error) {
 		switch {
 		case err != nil:
 			img.err = errDecode()
-		case p.Bounds().Dx() != img.Width || p.Bounds().Dy() != img.Height:
+		case p.Bounds() != image.Rect(0, 0, img.Width, img.Height):
 			// A GIF's first frame may be smaller than its logical screen;
 			// the engine wants the whole picture the header announced.
 			full := image.NewRGBA(image.Rect(0, 0, img.Width, img.Height))
@@ -120,6 +122,10 @@ func (img *Image) Pixels() (image.Image, error) {
 		img.data = nil // the pixels replace the encoded bytes
 	})
 	return img.pixels, img.err
+}
+
+func errTooSmall() error {
+	return &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImageSize, Message: "Image size is too small."}
 }
 
 func errTooBig() error {

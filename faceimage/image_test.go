@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -69,6 +70,9 @@ func paletted(img image.Image) *image.Paletted {
 // pad appends bytes after the end of the image, which every decoder
 // ignores, to reach an exact size.
 func pad(b []byte, size int) []byte {
+	if len(b) > size {
+		panic(fmt.Sprintf("pad: %d bytes are more than %d already", len(b), size))
+	}
 	out := make([]byte, size)
 	copy(out, b)
 	return out
@@ -82,6 +86,14 @@ func pngWithSize(b []byte, w, h uint32) []byte {
 	binary.BigEndian.PutUint32(out[16:], w)
 	binary.BigEndian.PutUint32(out[20:], h)
 	binary.BigEndian.PutUint32(out[29:], crc32.ChecksumIEEE(out[12:29]))
+	return out
+}
+
+// bmpWithSize rewrites a BMP header to declare w×h.
+func bmpWithSize(b []byte, w, h uint32) []byte {
+	out := bytes.Clone(b)
+	binary.LittleEndian.PutUint32(out[18:], w)
+	binary.LittleEndian.PutUint32(out[22:], h)
 	return out
 }
 
@@ -251,6 +263,9 @@ func TestDecode_Invalid(t *testing.T) {
 		// before anything is allocated for pixels.
 		{"PNGOverPixelCap", pngWithSize(pngb, 8193, 8192), facesnap.ReasonInvalidImage, decode},
 		{"PNGBomb", pngWithSize(pngb, 1<<30, 1<<30), facesnap.ReasonInvalidImage, decode},
+		// 1 KB claiming 8000×8000 pixels: its pixel array is missing.
+		{"BMPShortPixelArray", bmpWithSize(bmpb, 8000, 8000), facesnap.ReasonInvalidImage, decode},
+		{"GIFNoFrame", pad(append(bytes.Clone(gifb[:13+768]), 0x3b), 2048), facesnap.ReasonInvalidImage, decode},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -292,20 +307,18 @@ func TestDecode_CorruptPixelsFailLater(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	src := noisy(40, 30, 10)
+	// Seeds just over the 1 KB minimum, so mutations reach the format
+	// checks instead of stopping at the size check.
+	src := noisy(24, 16, 10)
 	for _, fm := range []Format{FormatJPEG, FormatPNG, FormatGIF, FormatBMP} {
-		var b bytes.Buffer
-		switch fm {
-		case FormatJPEG:
-			_ = jpeg.Encode(&b, src, nil)
-		case FormatPNG:
-			_ = png.Encode(&b, src)
-		case FormatGIF:
-			_ = gif.Encode(&b, src, nil)
-		case FormatBMP:
-			_ = bmp.Encode(&b, src)
+		data := encode(f, fm, src)
+		if len(data) < MinImageBytes {
+			data = pad(data, MinImageBytes) // padding follows the image: still valid
 		}
-		f.Add(b.Bytes())
+		if _, err := Decode(data); err != nil {
+			f.Fatalf("seed %s: %v", fm, err)
+		}
+		f.Add(data)
 	}
 	f.Add(pad([]byte("\xff\xd8\xff\xda\x00\x02\xff\xd9"), 1024))
 	f.Add(pad([]byte("\x89PNG\r\n\x1a\n"), 1024))
@@ -316,13 +329,17 @@ func FuzzDecode(f *testing.F) {
 			if !errors.As(err, &ie) {
 				t.Fatalf("error %v is %T, want *facesnap.InvalidError", err, err)
 			}
+			// The cheap checks must be no stricter than the real decoders.
+			if stdlibAccepts(data) {
+				t.Fatalf("Decode refused (%v) an image the standard decoder accepts", err)
+			}
 			return
 		}
 		if img.Width <= 0 || img.Height <= 0 || img.Width*img.Height > MaxPixels {
 			t.Fatalf("accepted %dx%d", img.Width, img.Height)
 		}
-		// Keep the fuzzer fast: decoding a huge declared size allocates.
-		if img.Width*img.Height <= 1<<20 {
+		// Keep the fuzzer fast: decoding a large declared size is slow.
+		if img.Width*img.Height <= fuzzMaxPixels {
 			if _, err := img.Pixels(); err != nil {
 				var ie *facesnap.InvalidError
 				if !errors.As(err, &ie) {
@@ -331,6 +348,27 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzMaxPixels bounds the pictures the fuzz target decodes.
+const fuzzMaxPixels = 256 * 256
+
+// stdlibAccepts reports whether data is within the size limits and the
+// standard decoder for its format decodes a small enough picture from it.
+func stdlibAccepts(data []byte) bool {
+	if len(data) < MinImageBytes || len(data) > MaxImageBytes {
+		return false
+	}
+	f, ok := sniff(data)
+	if !ok {
+		return false
+	}
+	cfg, err := decodeConfig(f, data)
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > fuzzMaxPixels/cfg.Height {
+		return false
+	}
+	_, err = decodePixels(f, data)
+	return err == nil
 }
 
 // A ~50 KB JPEG, the size of a typical enrolment photo. Decode validates

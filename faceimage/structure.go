@@ -86,3 +86,73 @@ func checkPNG(b []byte) error {
 		i = end + 4
 	}
 }
+
+// checkGIF walks the blocks up to the end of the first frame's image data,
+// the part the standard decoder reads.
+func checkGIF(b []byte) error {
+	const header = 13 // signature, version, logical screen descriptor
+	if len(b) < header {
+		return errStructure
+	}
+	i := header + colorTableLen(b[10])
+	for i < len(b) {
+		switch b[i] {
+		case 0x21: // extension: label, then sub-blocks
+			if i+2 > len(b) {
+				return errStructure
+			}
+			var ok bool
+			if i, ok = skipSubBlocks(b, i+2); !ok {
+				return errStructure
+			}
+		case 0x2c: // image descriptor, color table, LZW code size, data
+			if i+10 > len(b) {
+				return errStructure
+			}
+			i += 10 + colorTableLen(b[i+9]) + 1
+			if _, ok := skipSubBlocks(b, i); !ok {
+				return errStructure
+			}
+			return nil
+		default: // the trailer, or garbage, before any frame
+			return errStructure
+		}
+	}
+	return errStructure
+}
+
+// colorTableLen is the size of the color table a GIF descriptor's packed
+// fields announce.
+func colorTableLen(fields byte) int {
+	if fields&0x80 == 0 {
+		return 0
+	}
+	return 3 << (1 + fields&0x07)
+}
+
+// skipSubBlocks skips GIF data sub-blocks from i through the zero-length
+// terminator, which the standard decoder requires.
+func skipSubBlocks(b []byte, i int) (int, bool) {
+	for i < len(b) {
+		n := int(b[i])
+		i++
+		if n == 0 {
+			return i, true
+		}
+		i += n
+	}
+	return i, false
+}
+
+// checkBMP checks that the file holds the whole pixel array. The supported
+// BMPs are uncompressed, so the length is exact; DecodeConfig has already
+// checked the header and that the array starts at the offset it records.
+func checkBMP(b []byte, width, height int) error {
+	offset := int64(binary.LittleEndian.Uint32(b[10:14]))
+	bpp := int64(binary.LittleEndian.Uint16(b[28:30]))
+	row := (int64(width)*bpp + 31) / 32 * 4
+	if int64(len(b)) < offset+row*int64(height) {
+		return errStructure
+	}
+	return nil
+}
