@@ -197,7 +197,10 @@ func TestFetcher_ContextCanceled(t *testing.T) {
 
 	ctx, cancel = context.WithCancel(t.Context())
 	go func() {
-		<-b.arrived
+		select {
+		case <-b.arrived:
+		case <-ctx.Done():
+		}
 		cancel()
 	}()
 	if _, err := f.Fetch(ctx, b.url("/slow")); err != context.Canceled {

@@ -101,8 +101,14 @@ func checkGIF(b []byte) error {
 			if i+2 > len(b) {
 				return errStructure
 			}
+			start := i + 2
+			if b[i+1] == 0x01 {
+				// Plain text: the standard decoder takes a fixed 13-byte
+				// header whatever its size byte says.
+				start = i + 2 + 13
+			}
 			var ok bool
-			if i, ok = skipSubBlocks(b, i+2); !ok {
+			if i, ok = skipSubBlocks(b, start); !ok {
 				return errStructure
 			}
 		case 0x2c: // image descriptor, color table, LZW code size, data
