@@ -1,5 +1,12 @@
 package client
 
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
 // RecognitionModel names the feature extractor a collection is bound to.
 type RecognitionModel string
 
@@ -23,4 +30,89 @@ type MetaDataContract struct {
 	Name             string           `json:"name,omitempty"`
 	RecognitionModel RecognitionModel `json:"recognitionModel,omitempty"`
 	UserData         string           `json:"userData,omitempty"`
+}
+
+// ListOptions pages through a list of collections. Lists are sorted by id;
+// Start is exclusive (the last id of the previous page), Top is at most
+// 1000. Zero fields are not sent.
+type ListOptions struct {
+	Start                  string
+	Top                    int
+	ReturnRecognitionModel bool
+}
+
+// GetOptions tunes a collection Get.
+type GetOptions struct {
+	ReturnRecognitionModel bool
+}
+
+// PageOptions pages through persons and faces, as ListOptions does.
+type PageOptions struct {
+	Start string
+	Top   int
+}
+
+func (o PageOptions) query() url.Values {
+	q := url.Values{}
+	if o.Start != "" {
+		q.Set("start", o.Start)
+	}
+	if o.Top > 0 {
+		q.Set("top", strconv.Itoa(o.Top))
+	}
+	return q
+}
+
+func returnRecognitionModel(q url.Values, on bool) url.Values {
+	if on {
+		q.Set("returnRecognitionModel", "true")
+	}
+	return q
+}
+
+// kind addresses one kind of collection, such as /persongroups.
+type kind struct {
+	c    *Client
+	path string
+}
+
+func (k kind) item(id string) string { return k.path + "/" + pathID(id) }
+
+// Collections holds the calls every kind of collection has. T is the
+// collection's model: FaceList, LargeFaceList, PersonGroup or
+// LargePersonGroup.
+type Collections[T any] struct{ kind }
+
+// Create creates the collection id; its recognition model is fixed then.
+func (k Collections[T]) Create(ctx context.Context, id string, body MetaDataContract) error {
+	_, err := k.c.call(ctx, request{method: http.MethodPut, path: k.item(id), body: body, want: http.StatusOK}, nil)
+	return err
+}
+
+// Get returns the collection id.
+func (k Collections[T]) Get(ctx context.Context, id string, opts GetOptions) (T, error) {
+	var v T
+	q := returnRecognitionModel(url.Values{}, opts.ReturnRecognitionModel)
+	_, err := k.c.call(ctx, request{method: http.MethodGet, path: k.item(id), query: q, want: http.StatusOK}, &v)
+	return v, err
+}
+
+// Update changes the name or user data of the collection id.
+func (k Collections[T]) Update(ctx context.Context, id string, body NameAndUserDataContract) error {
+	_, err := k.c.call(ctx, request{method: http.MethodPatch, path: k.item(id), body: body, want: http.StatusOK}, nil)
+	return err
+}
+
+// Delete deletes the collection id with its persons and faces.
+func (k Collections[T]) Delete(ctx context.Context, id string) error {
+	_, err := k.c.call(ctx, request{method: http.MethodDelete, path: k.item(id), want: http.StatusOK}, nil)
+	return err
+}
+
+// List returns one page of collections.
+func (k Collections[T]) List(ctx context.Context, opts ListOptions) ([]T, error) {
+	q := returnRecognitionModel(PageOptions{Start: opts.Start, Top: opts.Top}.query(), opts.ReturnRecognitionModel)
+	var list []T
+	_, err := k.c.call(ctx, request{method: http.MethodGet, path: k.path, query: q, want: http.StatusOK}, &list)
+	return list, err
 }

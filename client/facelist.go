@@ -16,3 +16,31 @@ type LargeFaceList struct {
 	RecognitionModel RecognitionModel `json:"recognitionModel,omitempty"`
 	UserData         string           `json:"userData,omitempty"`
 }
+
+// FaceLists are the calls on face lists, which need no training.
+type FaceLists struct{ Collections[FaceList] }
+
+// FaceLists returns the calls on face lists.
+func (c *Client) FaceLists() FaceLists {
+	return FaceLists{Collections[FaceList]{kind{c, "/facelists"}}}
+}
+
+// Faces returns the calls on the faces of face list id.
+func (l FaceLists) Faces(id string) Faces { return Faces{l.c, l.item(id) + "/persistedfaces"} }
+
+// LargeFaceLists are the calls on large face lists.
+type LargeFaceLists struct {
+	Collections[LargeFaceList]
+	Training
+}
+
+// LargeFaceLists returns the calls on large face lists.
+func (c *Client) LargeFaceLists() LargeFaceLists {
+	k := kind{c, "/largefacelists"}
+	return LargeFaceLists{Collections[LargeFaceList]{k}, Training{k}}
+}
+
+// Faces returns the calls on the faces of large face list id.
+func (l LargeFaceLists) Faces(id string) Faces {
+	return Faces{l.Collections.c, l.Collections.item(id) + "/persistedfaces"}
+}

@@ -15,3 +15,33 @@ type LargePersonGroup struct {
 	RecognitionModel   RecognitionModel `json:"recognitionModel,omitempty"`
 	UserData           string           `json:"userData,omitempty"`
 }
+
+// PersonGroups are the calls on person groups.
+type PersonGroups struct {
+	Collections[PersonGroup]
+	Training
+}
+
+// PersonGroups returns the calls on person groups.
+func (c *Client) PersonGroups() PersonGroups {
+	k := kind{c, "/persongroups"}
+	return PersonGroups{Collections[PersonGroup]{k}, Training{k}}
+}
+
+// Persons returns the calls on the persons of person group id.
+func (g PersonGroups) Persons(id string) Persons { return persons(g.Collections.kind, id) }
+
+// LargePersonGroups are the calls on large person groups.
+type LargePersonGroups struct {
+	Collections[LargePersonGroup]
+	Training
+}
+
+// LargePersonGroups returns the calls on large person groups.
+func (c *Client) LargePersonGroups() LargePersonGroups {
+	k := kind{c, "/largepersongroups"}
+	return LargePersonGroups{Collections[LargePersonGroup]{k}, Training{k}}
+}
+
+// Persons returns the calls on the persons of large person group id.
+func (g LargePersonGroups) Persons(id string) Persons { return persons(g.Collections.kind, id) }

@@ -13,7 +13,7 @@ import (
 type callCase struct {
 	name      string
 	call      func(ctx context.Context, c *Client) (any, error)
-	method    string
+	method    string // "" when the client must refuse without a request
 	path      string // below /face/v1.0
 	query     string // raw, as sent
 	body      string // exact JSON, "" for none
@@ -33,6 +33,13 @@ func runCallCases(t *testing.T, tests []callCase) {
 				t.Fatalf("err = %v, wantError %v", err, tt.wantError)
 			}
 			reqs := b.recorded()
+			if tt.method == "" {
+				// Refused before sending.
+				if len(reqs) != 0 {
+					t.Errorf("%d requests, want none", len(reqs))
+				}
+				return
+			}
 			if len(reqs) != 1 {
 				t.Fatalf("%d requests, want 1", len(reqs))
 			}
@@ -53,6 +60,8 @@ func runCallCases(t *testing.T, tests []callCase) {
 			switch {
 			case tt.body != "" && tt.body[0] == '{' && ct != "application/json; charset=utf-8":
 				t.Errorf("Content-Type %q for a JSON body", ct)
+			case tt.body != "" && tt.body[0] != '{' && ct != "application/octet-stream":
+				t.Errorf("Content-Type %q for a binary body", ct)
 			case tt.body == "" && ct != "":
 				t.Errorf("Content-Type %q without a body", ct)
 			}
