@@ -30,23 +30,45 @@ func (s *store) PersonCreate(ctx context.Context, p facesnap.PersonCreateParams)
 	})
 }
 
+// PersonGet is one statement, so it needs no transaction to be
+// consistent: no row means no collection, a NULL person no person, and
+// each row carries one face id in add order.
 func (s *store) PersonGet(ctx context.Context, ref facesnap.CollectionRef, personID string) (facesnap.Person, error) {
-	var ps []facesnap.Person
-	err := s.readTx(ctx, func(q querier) error {
-		pk, err := collectionPK(ctx, q, ref)
-		if err != nil {
-			return err
-		}
-		ps, err = listPersons(ctx, q, pk, `person_id = ?`, personID, 1)
-		if err == nil && len(ps) == 0 {
-			err = facesnap.NotFound(facesnap.ObjectPerson, personID)
-		}
-		return err
-	})
+	rows, err := s.reader().QueryContext(ctx,
+		`SELECT p.person_id, p.name, p.user_data, f.face_id
+		 FROM collections c
+		 LEFT JOIN persons p ON p.collection = c.pk AND p.person_id = ?
+		 LEFT JOIN faces f ON f.collection = c.pk AND f.person_id = p.person_id
+		 WHERE c.account = ? AND c.kind = ? AND c.ext_id = ? AND c.state = 'visible'
+		 ORDER BY f.seq`,
+		personID, ref.Account, ref.Kind, ref.ID)
 	if err != nil {
 		return facesnap.Person{}, err
 	}
-	return ps[0], nil
+	defer rows.Close()
+	var p facesnap.Person
+	var id, name, userData, faceID sql.NullString
+	found := false
+	for rows.Next() {
+		if err := rows.Scan(&id, &name, &userData, &faceID); err != nil {
+			return facesnap.Person{}, err
+		}
+		found = true
+		p.ID, p.Name, p.UserData = id.String, name.String, userData.String
+		if faceID.Valid {
+			p.FaceIDs = append(p.FaceIDs, faceID.String)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return facesnap.Person{}, err
+	}
+	switch {
+	case !found:
+		return facesnap.Person{}, facesnap.NotFound(facesnap.ObjectOf(ref.Kind), ref.ID)
+	case !id.Valid:
+		return facesnap.Person{}, facesnap.NotFound(facesnap.ObjectPerson, personID)
+	}
+	return p, nil
 }
 
 func (s *store) PersonList(ctx context.Context, p facesnap.PersonListParams) ([]facesnap.Person, error) {
@@ -56,20 +78,20 @@ func (s *store) PersonList(ctx context.Context, p facesnap.PersonListParams) ([]
 		if err != nil {
 			return err
 		}
-		ps, err = listPersons(ctx, q, pk, `person_id > ?`, p.Start, p.Top)
+		ps, err = listPersons(ctx, q, pk, p.Start, p.Top)
 		return err
 	})
 	return ps, err
 }
 
-// listPersons reads the persons of collection pk that match cond (on
-// arg), sorted by id, then their face ids with one range query from the
-// first to the last person read.
-func listPersons(ctx context.Context, q querier, pk int64, cond string, arg any, top int) ([]facesnap.Person, error) {
+// listPersons reads a page of the persons of collection pk, sorted by id,
+// then their face ids with one range query from the first to the last
+// person read.
+func listPersons(ctx context.Context, q querier, pk int64, start string, top int) ([]facesnap.Person, error) {
 	rows, err := q.QueryContext(ctx,
 		`SELECT person_id, name, user_data FROM persons
-		 WHERE collection = ? AND `+cond+` ORDER BY person_id LIMIT ?`,
-		pk, arg, limit(top))
+		 WHERE collection = ? AND person_id > ? ORDER BY person_id LIMIT ?`,
+		pk, start, limit(top))
 	if err != nil {
 		return nil, err
 	}

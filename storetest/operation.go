@@ -255,8 +255,10 @@ func exerciseOperation(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 			want := b.claim(t, "runner", at(10), take)
 			noError(t, b.store.OperationFinish(b.ctx, facesnap.OperationFinishParams{
 				ID: want.ID, Owner: "runner", Now: at(30), Status: facesnap.OperationSucceeded, ResourceLocation: "/snapshots/x",
+				Done: 7, Total: 7,
 			}))
 			want.Status, want.ResourceLocation, want.LastActionAt, want.FinishedAt = facesnap.OperationSucceeded, "/snapshots/x", at(30), at(30)
+			want.Done, want.Total = 7, 7
 			got, err := b.store.OperationGet(b.ctx, want.ID)
 			noError(t, err)
 			equal(t, got, want)
