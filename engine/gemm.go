@@ -43,16 +43,17 @@ const (
 	mBlock = 64
 )
 
-// gemm computes c = a·b (+ bias broadcast over rows), where a is m×k with
-// row stride lda, b is k×n and c is m×n, all row-major. Rows of c are
-// shared among the cores.
-func gemm(m, n, k int, a []float32, lda int, b, bias, c []float32) {
+// gemm computes c = act(a·b + bias), bias broadcast over rows, where a is
+// m×k with row stride lda, b is k×n and c is m×n, all row-major. Rows of c
+// are shared among the cores, and each block of rows gets its activation
+// while it is still in cache.
+func gemm(m, n, k int, a []float32, lda int, b, bias, c []float32, act activation) {
 	parallelFor(m, 16, func(lo, hi int) {
-		gemmRows(lo, hi, n, k, a, lda, b, bias, c)
+		gemmRows(lo, hi, n, k, a, lda, b, bias, c, act)
 	})
 }
 
-func gemmRows(lo, hi, n, k int, a []float32, lda int, b, bias, c []float32) {
+func gemmRows(lo, hi, n, k int, a []float32, lda int, b, bias, c []float32, act activation) {
 	for i := lo; i < hi; i++ {
 		row := c[i*n : i*n+n]
 		if bias != nil {
@@ -61,8 +62,9 @@ func gemmRows(lo, hi, n, k int, a []float32, lda int, b, bias, c []float32) {
 			clear(row)
 		}
 	}
-	if !useKernel4x16 || k == 0 {
+	if !useAVX2 || k == 0 {
 		gemmPortable(lo, hi, 0, n, n, k, a, lda, b, c)
+		act.apply(c[lo*n : hi*n])
 		return
 	}
 	rows4 := lo + (hi-lo)/4*4
@@ -84,9 +86,11 @@ func gemmRows(lo, hi, n, k int, a []float32, lda int, b, bias, c []float32) {
 				}
 			}
 		}
+		gemmPortable(i0, i1, cols16, n, n, k, a, lda, b, c)
+		act.apply(c[i0*n : i1*n])
 	}
-	gemmPortable(lo, rows4, cols16, n, n, k, a, lda, b, c)
 	gemmPortable(rows4, hi, 0, n, n, k, a, lda, b, c)
+	act.apply(c[rows4*n : hi*n])
 }
 
 // gemmPortable adds a·b into rows [lo, hi) and columns [jlo, jhi) of c.

@@ -11,4 +11,10 @@ func kernel4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc
 
 func cpuHasAVX2FMA() bool
 
-var useKernel4x16 = cpuHasAVX2FMA()
+var useAVX2 = cpuHasAVX2FMA()
+
+//go:noescape
+func dw3x3(out, in, w, scale, shift *float32, c, rowStride int, lo, hi float32)
+
+//go:noescape
+func clampVec(s *float32, n int, lo, hi float32)

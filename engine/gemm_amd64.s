@@ -108,3 +108,95 @@ TEXT ·cpuHasAVX2FMA(SB), NOSPLIT, $0-1
 	MOVB $1, ret+0(FP)
 no:
 	RET
+
+// func dw3x3(out, in, w, scale, shift *float32, c, rowStride int, lo, hi float32)
+//
+// One output pixel of a 3×3 depthwise convolution whose nine taps are all
+// inside the input: in points at the top-left tap, taps are c apart along
+// a row and rowStride apart between rows, w is [3][3][c]. The sum is then
+// scaled, shifted and clamped to [lo, hi] per channel. c is a multiple of 8.
+TEXT ·dw3x3(SB), NOSPLIT, $0-64
+	MOVQ         out+0(FP), DI
+	MOVQ         in+8(FP), SI
+	MOVQ         w+16(FP), DX
+	MOVQ         scale+24(FP), R8
+	MOVQ         shift+32(FP), R9
+	MOVQ         c+40(FP), CX
+	MOVQ         rowStride+48(FP), R10
+	VBROADCASTSS lo+56(FP), Y14
+	VBROADCASTSS hi+60(FP), Y15
+	SHLQ         $2, R10
+	MOVQ         CX, R11
+	SHLQ         $2, R11
+	LEAQ         (SI)(R10*1), R12
+	LEAQ         (R12)(R10*1), R13
+	LEAQ         (DX)(R11*2), AX
+	ADDQ         R11, AX
+	LEAQ         (AX)(R11*2), BX
+	ADDQ         R11, BX
+	SHRQ         $3, CX
+	JZ           dwdone
+
+dwloop:
+	VMOVUPS     (SI), Y0
+	VMULPS      (DX), Y0, Y0
+	VMOVUPS     (SI)(R11*1), Y1
+	VFMADD231PS (DX)(R11*1), Y1, Y0
+	VMOVUPS     (SI)(R11*2), Y2
+	VFMADD231PS (DX)(R11*2), Y2, Y0
+	VMOVUPS     (R12), Y1
+	VFMADD231PS (AX), Y1, Y0
+	VMOVUPS     (R12)(R11*1), Y2
+	VFMADD231PS (AX)(R11*1), Y2, Y0
+	VMOVUPS     (R12)(R11*2), Y1
+	VFMADD231PS (AX)(R11*2), Y1, Y0
+	VMOVUPS     (R13), Y2
+	VFMADD231PS (BX), Y2, Y0
+	VMOVUPS     (R13)(R11*1), Y1
+	VFMADD231PS (BX)(R11*1), Y1, Y0
+	VMOVUPS     (R13)(R11*2), Y2
+	VFMADD231PS (BX)(R11*2), Y2, Y0
+	VMOVUPS     (R8), Y3
+	VFMADD213PS (R9), Y3, Y0
+	VMAXPS      Y14, Y0, Y0
+	VMINPS      Y15, Y0, Y0
+	VMOVUPS     Y0, (DI)
+	ADDQ        $32, SI
+	ADDQ        $32, R12
+	ADDQ        $32, R13
+	ADDQ        $32, DX
+	ADDQ        $32, AX
+	ADDQ        $32, BX
+	ADDQ        $32, R8
+	ADDQ        $32, R9
+	ADDQ        $32, DI
+	DECQ        CX
+	JNZ         dwloop
+
+dwdone:
+	VZEROUPPER
+	RET
+
+// func clampVec(s *float32, n int, lo, hi float32)
+//
+// s[i] = min(max(s[i], lo), hi) for n elements, n a multiple of 8.
+TEXT ·clampVec(SB), NOSPLIT, $0-24
+	MOVQ         s+0(FP), DI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS lo+16(FP), Y14
+	VBROADCASTSS hi+20(FP), Y15
+	SHRQ         $3, CX
+	JZ           cdone
+
+cloop:
+	VMOVUPS (DI), Y0
+	VMAXPS  Y14, Y0, Y0
+	VMINPS  Y15, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     cloop
+
+cdone:
+	VZEROUPPER
+	RET

@@ -39,7 +39,7 @@ func TestGemm(t *testing.T) {
 		bias := randSlice(r, tc.n)
 		got := make([]float32, tc.m*tc.n)
 		want := make([]float32, tc.m*tc.n)
-		gemm(tc.m, tc.n, tc.k, a, tc.lda, b, bias, got)
+		gemm(tc.m, tc.n, tc.k, a, tc.lda, b, bias, got, actNone)
 		naiveGemm(tc.m, tc.n, tc.k, a, tc.lda, b, bias, want)
 		for i := range got {
 			if d := got[i] - want[i]; d > 1e-3 || d < -1e-3 {
@@ -57,6 +57,6 @@ func BenchmarkGemm(b *testing.B) {
 	c := make([]float32, m*n)
 	b.SetBytes(2 * m * n * k) // reported MB/s reads as MFLOP/s
 	for b.Loop() {
-		gemm(m, n, k, a, k, bb, nil, c)
+		gemm(m, n, k, a, k, bb, nil, c, actNone)
 	}
 }

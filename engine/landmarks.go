@@ -43,7 +43,7 @@ func loadSeparable(m weightMap, prefix string, stride int) (*separable, error) {
 		return nil, err
 	}
 	return &separable{
-		dw: &depthwise{k: 3, c: dw.shape[2], stride: stride, w: dw.data},
+		dw: newDepthwise(dw, stride, nil, nil, actNone),
 		pw: newConv(pw, b.data, 1, true, actNone),
 	}, nil
 }
@@ -130,7 +130,7 @@ func (n *landmarkNet) landmarks(img *rgbImage, r image.Rectangle) [68]point {
 	}
 	x = pool(x, 7, 2, false)
 	out := make([]float32, 136)
-	gemm(1, 136, 256, x.data, 256, n.fcW, n.fcB, out)
+	gemm(1, 136, 256, x.data, 256, n.fcW, n.fcB, out, actNone)
 
 	// The outputs are relative to the padded square; undo the padding as
 	// the reference does, with its half-padding on each side.

@@ -151,6 +151,6 @@ func (n *recognitionNet) descriptor(img *rgbImage, r image.Rectangle) []float32 
 	for ch := range mean {
 		mean[ch] *= inv
 	}
-	gemm(1, DescriptorSize, x.c, mean, x.c, n.fc, nil, out)
+	gemm(1, DescriptorSize, x.c, mean, x.c, n.fc, nil, out, actNone)
 	return out
 }

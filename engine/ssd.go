@@ -69,7 +69,7 @@ func newSSDMobilenet(m weightMap) (*ssdMobilenet, error) {
 			stride = 2
 		}
 		scale, shift := foldBatchNorm(bn[2].data, bn[3].data, bn[0].data, bn[1].data, ssdBNEpsilon)
-		n.pairs[i].dw = &depthwise{k: 3, c: c, stride: stride, w: f.data, scale: scale, shift: shift, act: actRelu6}
+		n.pairs[i].dw = newDepthwise(f, stride, scale, shift, actRelu6)
 		if n.pairs[i].pw, err = pointwise("MobilenetV1", idx, 1); err != nil {
 			return nil, err
 		}

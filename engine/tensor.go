@@ -22,7 +22,27 @@ const (
 	actRelu6
 )
 
+// bounds are the activation as a clamp.
+func (a activation) bounds() (lo, hi float32) {
+	inf := float32(math.Inf(1))
+	switch a {
+	case actRelu:
+		return 0, inf
+	case actRelu6:
+		return 0, 6
+	}
+	return -inf, inf
+}
+
 func (a activation) apply(s []float32) {
+	if a == actNone {
+		return
+	}
+	if n := len(s) / 8 * 8; useAVX2 && n > 0 {
+		lo, hi := a.bounds()
+		clampVec(&s[0], n, lo, hi)
+		s = s[n:]
+	}
 	switch a {
 	case actRelu:
 		for i, v := range s {
@@ -75,12 +95,11 @@ func (l *conv) forward(x *tensor) *tensor {
 	out := newTensor(oh, ow, l.cout)
 	k := l.kh * l.kw * l.cin
 	if l.kh == 1 && l.kw == 1 && l.stride == 1 {
-		gemm(oh*ow, l.cout, k, x.data, k, l.w, l.b, out.data)
+		gemm(oh*ow, l.cout, k, x.data, k, l.w, l.b, out.data, l.act)
 	} else {
 		cols := im2col(x, l.kh, l.kw, l.stride, oh, ow, pt, pl)
-		gemm(oh*ow, l.cout, k, cols, k, l.w, l.b, out.data)
+		gemm(oh*ow, l.cout, k, cols, k, l.w, l.b, out.data, l.act)
 	}
-	l.act.apply(out.data)
 	return out
 }
 
@@ -113,15 +132,26 @@ func im2col(x *tensor, kh, kw, stride, oh, ow, pt, pl int) []float32 {
 	return cols
 }
 
-// depthwise is a depthwise 3×3 (or k×k) convolution, SAME padding, with an
-// optional per-channel affine (a folded batch norm) and activation.
+// depthwise is a depthwise 3×3 (or k×k) convolution, SAME padding, then a
+// per-channel affine (a folded batch norm, or identity) and activation.
 type depthwise struct {
 	k, c   int
 	stride int
 	w      []float32 // [ky][kx][ch]
-	scale  []float32 // nil: none
-	shift  []float32 // nil: none
+	scale  []float32
+	shift  []float32
 	act    activation
+}
+
+func newDepthwise(f *param, stride int, scale, shift []float32, act activation) *depthwise {
+	c := f.shape[2]
+	if scale == nil {
+		scale, shift = make([]float32, c), make([]float32, c)
+		for i := range scale {
+			scale[i] = 1
+		}
+	}
+	return &depthwise{k: f.shape[0], c: c, stride: stride, w: f.data, scale: scale, shift: shift, act: act}
 }
 
 func (l *depthwise) forward(x *tensor) *tensor {
@@ -129,10 +159,18 @@ func (l *depthwise) forward(x *tensor) *tensor {
 	ow, pl := outSize(x.w, l.k, l.stride, true)
 	c := x.c
 	out := newTensor(oh, ow, c)
-	parallelFor(oh, 2, func(lo, hi int) {
-		for oy := lo; oy < hi; oy++ {
+	fast := useAVX2 && l.k == 3 && c%8 == 0
+	lo, hi := l.act.bounds()
+	parallelFor(oh, 2, func(rlo, rhi int) {
+		for oy := rlo; oy < rhi; oy++ {
+			iy0 := oy*l.stride - pt
 			for ox := 0; ox < ow; ox++ {
 				acc := out.data[(oy*ow+ox)*c : (oy*ow+ox+1)*c]
+				ix0 := ox*l.stride - pl
+				if fast && iy0 >= 0 && iy0+3 <= x.h && ix0 >= 0 && ix0+3 <= x.w {
+					dw3x3(&acc[0], &x.data[(iy0*x.w+ix0)*c], &l.w[0], &l.scale[0], &l.shift[0], c, x.w*c, lo, hi)
+					continue
+				}
 				for ky := 0; ky < l.k; ky++ {
 					iy := oy*l.stride + ky - pt
 					if iy < 0 || iy >= x.h {
@@ -152,10 +190,8 @@ func (l *depthwise) forward(x *tensor) *tensor {
 						}
 					}
 				}
-				if l.scale != nil {
-					for ch := range acc {
-						acc[ch] = acc[ch]*l.scale[ch] + l.shift[ch]
-					}
+				for ch := range acc {
+					acc[ch] = acc[ch]*l.scale[ch] + l.shift[ch]
 				}
 				l.act.apply(acc)
 			}
