@@ -1,0 +1,307 @@
+package sdktest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/services/cognitiveservices/v1.0/face"
+	"github.com/gofrs/uuid"
+
+	"facesnap"
+	"facesnap/sdktest/harness"
+	"facesnap/sqlite"
+)
+
+// The large sources for the kill -9 tests, big enough that the operation
+// runs over more than one heartbeat (progress is recorded every second) and
+// can be caught midway: an apply of 50,000 faces takes a few seconds on 2
+// cores, a take of them under one, so the take test uses three times as
+// many.
+const (
+	applyPersons = 5000
+	takePersons  = 15000
+	bigFacesEach = 10
+)
+
+// populateLargePersonGroup writes a LargePersonGroup of persons × faces
+// (128-float features, userData, trained) for the account with the given
+// subscription straight into a stopped server's database, through the
+// store's bulk path (reserve, load in batches, publish): the SDK would
+// take minutes to add this many faces.
+func populateLargePersonGroup(t *testing.T, dataDir, subscription, id string, persons, faces int) {
+	t.Helper()
+	ctx := harness.Context(t, time.Minute)
+	db, err := sqlite.Open(ctx, filepath.Join(dataDir, "facesnap.db"))
+	if err != nil {
+		t.Fatalf("open the stopped server's database: %v", err)
+	}
+	defer db.Close()
+	accts, err := db.AccountList(ctx)
+	if err != nil {
+		t.Fatalf("list accounts: %v", err)
+	}
+	var acct string
+	for _, a := range accts {
+		if a.SubscriptionID == subscription {
+			acct = a.Name
+		}
+	}
+	if acct == "" {
+		t.Fatalf("no account with subscription %s among %d", subscription, len(accts))
+	}
+	ref := facesnap.CollectionRef{Account: acct, Kind: facesnap.KindLargePersonGroup, ID: id}
+	owner := "sdktest-populate"
+	now := time.Now().UTC()
+	err = db.CollectionReserve(ctx, facesnap.CollectionReserveParams{
+		Collection: facesnap.Collection{CollectionRef: ref, Name: "big " + id, UserData: `{"big":true}`,
+			RecognitionModel: facesnap.DefaultRecognitionModel, CreatedAt: now},
+		Owner: owner,
+	})
+	if err != nil {
+		t.Fatalf("reserve: %v", err)
+	}
+	rng := rand.New(rand.NewPCG(7, uint64(persons)))
+	batch := facesnap.CollectionLoadParams{Ref: ref, Owner: owner}
+	seq := int64(0)
+	for i := range persons {
+		p := facesnap.Person{ID: uuid.Must(uuid.NewV4()).String(), Name: fmt.Sprintf("person %d", i), UserData: fmt.Sprintf(`{"i":%d}`, i)}
+		if i%7 == 0 {
+			p.UserData = "" // some persons without userData
+		}
+		batch.Persons = append(batch.Persons, p)
+		for j := range faces {
+			seq++
+			batch.Faces = append(batch.Faces, facesnap.Face{
+				ID: uuid.Must(uuid.NewV4()).String(), PersonID: p.ID, UserData: fmt.Sprintf("face %d.%d", i, j),
+				Rect:           facesnap.Rect{Left: rng.IntN(400), Top: rng.IntN(400), Width: 60 + rng.IntN(100), Height: 60 + rng.IntN(100)},
+				DetectionModel: facesnap.DefaultDetectionModel, Feature: unitFeature(rng), Seq: seq, CreatedAt: now,
+			})
+		}
+		if len(batch.Faces) >= 5000 || i == persons-1 {
+			if err := db.CollectionLoad(ctx, batch); err != nil {
+				t.Fatalf("load: %v", err)
+			}
+			batch.Persons, batch.Faces = batch.Persons[:0], batch.Faces[:0]
+		}
+	}
+	err = db.CollectionPublish(ctx, facesnap.CollectionPublishParams{Ref: ref, Owner: owner, Training: facesnap.Training{
+		Status: facesnap.TrainingSucceeded, CreatedAt: now, LastActionAt: now, LastSuccessAt: now, TrainedSeq: seq,
+	}})
+	if err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+}
+
+// unitFeature is a random unit-length 128-float descriptor.
+func unitFeature(rng *rand.Rand) []float32 {
+	f := make([]float32, 128)
+	var norm float64
+	for i := range f {
+		v := rng.NormFloat64()
+		f[i] = float32(v)
+		norm += v * v
+	}
+	n := float32(1 / math.Sqrt(norm))
+	for i := range f {
+		f[i] *= n
+	}
+	return f
+}
+
+// wireOperation is OperationStatus with facesnap's progress extension.
+type wireOperation struct {
+	Status      string `json:"status"`
+	CreatedTime string `json:"createdTime"`
+	Message     string `json:"message"`
+	Progress    *struct {
+		Done  int64 `json:"done"`
+		Total int64 `json:"total"`
+	} `json:"progress"`
+}
+
+// catchMidway polls an operation fast (bounded in count and time) until it
+// is running with progress strictly between 0 and total. It returns false
+// if the operation ended first.
+func catchMidway(t *testing.T, srv *harness.Server, key string, op uuid.UUID) (wireOperation, bool) {
+	t.Helper()
+	var last wireOperation
+	deadline := time.Now().Add(60 * time.Second)
+	for i := 0; i < 6000 && time.Now().Before(deadline); i++ {
+		r, _ := rawOperation(t, srv, key, op)
+		if r.Status != http.StatusOK {
+			t.Fatalf("poll operation %s: %s", op, r)
+		}
+		var st wireOperation
+		if err := json.Unmarshal(r.Body, &st); err != nil {
+			t.Fatalf("operation %s: %v; %s", op, err, r)
+		}
+		last = st
+		switch st.Status {
+		case "succeeded", "failed":
+			return st, false
+		case "running":
+			if p := st.Progress; p != nil && p.Done > 0 && p.Done < p.Total {
+				return st, true
+			}
+		case "notstarted":
+		default:
+			t.Fatalf("operation %s: status %q", op, st.Status)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("operation %s never ran midway within the polling bound; last %+v", op, last)
+	return last, false
+}
+
+// bigServer starts a server with A and B, stops it, populates A's large
+// source and starts it again with a short operation lease.
+func bigServer(t *testing.T, id string, persons int) *snapBundle {
+	t.Helper()
+	sb := setupSnap(t, harness.Options{ExtraArgs: []string{"--operation-lease", "2s"}})
+	sb.srv.Stop()
+	t0 := time.Now()
+	populateLargePersonGroup(t, sb.srv.DataDir(), sb.a.Subscription, id, persons, bigFacesEach)
+	t.Logf("populated %d persons × %d faces in %v", persons, bigFacesEach, time.Since(t0).Round(time.Millisecond))
+	sb.srv.Restart()
+	return sb
+}
+
+// readBig reads a large person group's persons with their face ids, a
+// thousand at a time, and checks the totals.
+func readBig(t *testing.T, ctx context.Context, c clients, id string, persons int) snapshotted {
+	t.Helper()
+	s := readSnapshotted(t, ctx, c, face.SnapshotObjectTypeLargePersonGroup, id, 1000, false)
+	faces := 0
+	for _, p := range s.Persons {
+		faces += len(p.Faces)
+	}
+	if len(s.Persons) != persons || faces != persons*bigFacesEach {
+		t.Errorf("%s has %d persons and %d faces, want %d and %d", id, len(s.Persons), faces, persons, persons*bigFacesEach)
+	}
+	return s
+}
+
+// killAndResume kills the server while op runs, restarts it on the same
+// data and waits until the operation succeeds. Before it does, the target
+// of an apply (if any) must not be visible half-made.
+func killAndResume(t *testing.T, ctx context.Context, sb *snapBundle, c clients, key string, op uuid.UUID, midway wireOperation, applyTarget string, persons int) face.OperationStatus {
+	t.Helper()
+	sb.srv.Kill()
+	sb.srv.Restart()
+	r, _ := rawOperation(t, sb.srv, key, op)
+	var after wireOperation
+	if r.Status != http.StatusOK || json.Unmarshal(r.Body, &after) != nil {
+		t.Fatalf("operation %s after restart: %s", op, r)
+	}
+	if after.CreatedTime != midway.CreatedTime {
+		t.Errorf("createdTime changed across the restart: %s → %s", midway.CreatedTime, after.CreatedTime)
+	}
+	if after.Status == "failed" {
+		t.Fatalf("operation %s failed after the restart: %s", op, after.Message)
+	}
+	if applyTarget != "" && after.Status != "succeeded" {
+		if _, err := c.LargePersonGroup.Get(ctx, applyTarget, nil); err == nil {
+			// Visible before its operation ended: it must be whole.
+			t.Logf("target %s visible while its operation is %s; checking it is whole", applyTarget, after.Status)
+			readBig(t, ctx, c, applyTarget, persons)
+		} else {
+			expectAPIError(t, err, "half-applied target after restart", http.StatusNotFound, "LargePersonGroupNotFound")
+		}
+	}
+	st := waitOperation(t, ctx, c, op)
+	if st.Status != face.Succeeded {
+		t.Fatalf("operation %s after kill -9 and restart: %s (%s), want succeeded", op, st.Status, deref(st.Message))
+	}
+	return st
+}
+
+// TestSnapshot_KillDuringApply: kill -9 the server while an apply of a
+// 50,000-face LargePersonGroup is midway; after a restart with the same
+// data the operation completes and the target equals the source, every
+// person and face id.
+func TestSnapshot_KillDuringApply(t *testing.T) {
+	t.Parallel()
+	sb := bigServer(t, "big", applyPersons)
+	ctx := harness.Context(t, 3*time.Minute)
+	k := snapKindOf(face.SnapshotObjectTypeLargePersonGroup)
+	t0 := time.Now()
+	want := readBig(t, ctx, sb.A, "big", applyPersons)
+	t.Logf("read the source through the SDK in %v", time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
+	snapID := takeAndWait(t, ctx, sb.A, k.typ, "big", []uuid.UUID{subOf(sb.b)}, "")
+	t.Logf("took it in %v", time.Since(t0).Round(time.Millisecond))
+
+	var op uuid.UUID
+	var midway wireOperation
+	target := ""
+	for attempt := range 3 {
+		target = fmt.Sprintf("big-copy-%d", attempt)
+		op = applySnapshot(t, ctx, sb.B, snapID, target)
+		var caught bool
+		if midway, caught = catchMidway(t, sb.srv, sb.b.Key, op); caught {
+			break
+		}
+		// Finished before a heartbeat showed progress: not what this test
+		// is about; try again into another id.
+		t.Logf("apply %d ended (%s) before it was seen midway; retrying", attempt, midway.Status)
+		target = ""
+	}
+	if target == "" {
+		t.Fatalf("no apply was seen running midway in 3 attempts")
+	}
+	t.Logf("killing during apply at %d/%d", midway.Progress.Done, midway.Progress.Total)
+	t0 = time.Now()
+	st := killAndResume(t, ctx, sb, sb.B, sb.b.Key, op, midway, target, applyPersons)
+	t.Logf("restarted and resumed in %v", time.Since(t0).Round(time.Millisecond))
+	if loc := deref(st.ResourceLocation); loc != "/largepersongroups/"+target {
+		t.Errorf("resumed apply: resourceLocation %q, want /largepersongroups/%s", loc, target)
+	}
+	got := readBig(t, ctx, sb.B, target, applyPersons)
+	compareSnapshotted(t, want, got)
+}
+
+// TestSnapshot_KillDuringTake: kill -9 the server while a take of a
+// 50,000-face LargePersonGroup is midway; after a restart the take
+// completes and its snapshot applies to an equal copy.
+func TestSnapshot_KillDuringTake(t *testing.T) {
+	t.Parallel()
+	sb := bigServer(t, "big", takePersons)
+	ctx := harness.Context(t, 3*time.Minute)
+	k := snapKindOf(face.SnapshotObjectTypeLargePersonGroup)
+	want := readBig(t, ctx, sb.A, "big", takePersons)
+
+	var op uuid.UUID
+	var midway wireOperation
+	caught := false
+	for attempt := range 3 {
+		op = takeSnapshot(t, ctx, sb.A, k.typ, "big", []uuid.UUID{subOf(sb.b)}, "taken across a crash")
+		if midway, caught = catchMidway(t, sb.srv, sb.a.Key, op); caught {
+			break
+		}
+		t.Logf("take %d ended (%s) before it was seen midway; retrying", attempt, midway.Status)
+	}
+	if !caught {
+		t.Fatalf("no take was seen running midway in 3 attempts")
+	}
+	t.Logf("killing during take at %d/%d", midway.Progress.Done, midway.Progress.Total)
+	st := killAndResume(t, ctx, sb, sb.A, sb.a.Key, op, midway, "", takePersons)
+	m := snapshotPath.FindStringSubmatch(deref(st.ResourceLocation))
+	if m == nil {
+		t.Fatalf("resumed take: resourceLocation %q, want /snapshots/{uuid}", deref(st.ResourceLocation))
+	}
+	snapID := uuid.Must(uuid.FromString(m[1]))
+	s, err := sb.B.Snapshot.Get(ctx, snapID)
+	must(t, err, "B gets the snapshot taken across a crash")
+	if deref(s.UserData) != "taken across a crash" {
+		t.Errorf("snapshot userData %s", deref(s.UserData))
+	}
+	applyAndWait(t, ctx, sb.B, k, snapID, "after-crash")
+	compareSnapshotted(t, want, readBig(t, ctx, sb.B, "after-crash", takePersons))
+}
