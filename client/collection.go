@@ -28,8 +28,8 @@ type NameAndUserDataContract struct {
 // RecognitionModel leaves the choice to the server (recognition_01).
 type MetaDataContract struct {
 	Name             string           `json:"name,omitempty"`
-	RecognitionModel RecognitionModel `json:"recognitionModel,omitempty"`
 	UserData         string           `json:"userData,omitempty"`
+	RecognitionModel RecognitionModel `json:"recognitionModel,omitempty"`
 }
 
 // ListOptions pages through a list of collections. Lists are sorted by id;

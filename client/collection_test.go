@@ -9,9 +9,9 @@ import (
 const (
 	faceJSON    = `{"persistedFaceId":"015839fb-fbd9-4f79-ace9-7675fc2f1dd9","userData":"User-provided data attached to the face."}`
 	faceID      = "015839fb-fbd9-4f79-ace9-7675fc2f1dd9"
-	personJSON  = `{"name":"Ryan","persistedFaceIds":["015839fb-fbd9-4f79-ace9-7675fc2f1dd9"],"personId":"25985303-c537-4467-b41d-bdb45cd95ca1","userData":"User-provided data attached to the person."}`
+	personJSON  = `{"personId":"25985303-c537-4467-b41d-bdb45cd95ca1","name":"Ryan","userData":"User-provided data attached to the person.","persistedFaceIds":["015839fb-fbd9-4f79-ace9-7675fc2f1dd9"]}`
 	personID    = "25985303-c537-4467-b41d-bdb45cd95ca1"
-	trainedJSON = `{"createdDateTime":"2017-12-21T12:57:27.0000000Z","lastActionDateTime":"2017-12-21T12:57:30.0000000Z","lastSuccessfulTrainingDateTime":"2017-12-21T12:57:30.0000000Z","status":"succeeded"}`
+	trainedJSON = `{"status":"succeeded","createdDateTime":"2017-12-21T12:57:27.0000000Z","lastActionDateTime":"2017-12-21T12:57:30.0000000Z","lastSuccessfulTrainingDateTime":"2017-12-21T12:57:30.0000000Z"}`
 	empty       = "null" // the marshalled result of a call that returns only an error
 )
 
@@ -22,9 +22,9 @@ var ok200 = reply{status: 200}
 func TestClient_Collections(t *testing.T) {
 	t.Parallel()
 	const (
-		faceListJSON = `{"faceListId":"sample_list","name":"list1","persistedFaces":[` + faceJSON + `],"recognitionModel":"recognition_01","userData":"User-provided data attached to the face list."}`
+		faceListJSON = `{"faceListId":"sample_list","name":"list1","userData":"User-provided data attached to the face list.","recognitionModel":"recognition_01","persistedFaces":[` + faceJSON + `]}`
 		lflJSON      = `{"largeFaceListId":"lfl","name":"large-face-list-name","recognitionModel":"recognition_01"}`
-		pgJSON       = `{"name":"group1","personGroupId":"sample_group","recognitionModel":"recognition_01","userData":"User-provided data attached to the person group."}`
+		pgJSON       = `{"personGroupId":"sample_group","name":"group1","userData":"User-provided data attached to the person group.","recognitionModel":"recognition_01"}`
 		lpgJSON      = `{"largePersonGroupId":"lpg","name":"large-person-group-name"}`
 	)
 	runCallCases(t, []callCase{
@@ -34,7 +34,7 @@ func TestClient_Collections(t *testing.T) {
 				return nil, c.FaceLists().Create(ctx, "sample_list", MetaDataContract{Name: "sample_list", RecognitionModel: Recognition01, UserData: "User-provided data attached to the face list."})
 			},
 			method: "PUT", path: "/facelists/sample_list",
-			body:  `{"name":"sample_list","recognitionModel":"recognition_01","userData":"User-provided data attached to the face list."}`,
+			body:  `{"name":"sample_list","userData":"User-provided data attached to the face list.","recognitionModel":"recognition_01"}`,
 			reply: ok200, want: empty,
 		},
 		{
@@ -159,8 +159,8 @@ func TestClient_Collections(t *testing.T) {
 				return c.LargePersonGroups().GetTrainingStatus(ctx, "lpg")
 			},
 			method: "GET", path: "/largepersongroups/lpg/training",
-			reply: reply{status: 200, body: `{"createdDateTime":"2017-12-21T12:57:27.0000000Z","status":"nonstarted"}`},
-			want:  `{"createdDateTime":"2017-12-21T12:57:27.0000000Z","status":"nonstarted"}`,
+			reply: reply{status: 200, body: `{"status":"nonstarted","createdDateTime":"2017-12-21T12:57:27.0000000Z"}`},
+			want:  `{"status":"nonstarted","createdDateTime":"2017-12-21T12:57:27.0000000Z"}`,
 		},
 	})
 }

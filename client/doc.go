@@ -7,7 +7,7 @@
 // alone. Every call takes a context first; a Client holds no global state and
 // is safe for concurrent use.
 //
-// Models marshal to the exact wire format: camelCase names in the order the
-// spec's examples use, optional fields omitted when empty, and times as UTC
+// Models marshal to the wire format facesnap and the service write: camelCase
+// names in their order, optional fields omitted when empty, and times as UTC
 // with seven fractional digits (see Time).
 package client

@@ -4,17 +4,17 @@ package client
 type FaceList struct {
 	FaceListID       string           `json:"faceListId"`
 	Name             string           `json:"name,omitempty"`
-	PersistedFaces   []PersistedFace  `json:"persistedFaces,omitzero"`
-	RecognitionModel RecognitionModel `json:"recognitionModel,omitempty"`
 	UserData         string           `json:"userData,omitempty"`
+	RecognitionModel RecognitionModel `json:"recognitionModel,omitempty"`
+	PersistedFaces   []PersistedFace  `json:"persistedFaces,omitzero"`
 }
 
 // LargeFaceList is a large face list; list its faces with Faces(id).List.
 type LargeFaceList struct {
 	LargeFaceListID  string           `json:"largeFaceListId"`
 	Name             string           `json:"name,omitempty"`
-	RecognitionModel RecognitionModel `json:"recognitionModel,omitempty"`
 	UserData         string           `json:"userData,omitempty"`
+	RecognitionModel RecognitionModel `json:"recognitionModel,omitempty"`
 }
 
 // FaceLists are the calls on face lists, which need no training.

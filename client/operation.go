@@ -27,25 +27,22 @@ func (s OperationStatusType) Finished() bool {
 }
 
 // OperationStatus is the state of an asynchronous take or apply.
-//
-// Fields are in the order of the spec's examples, so a status marshals
-// back to the bytes it came from.
 type OperationStatus struct {
+	// OperationID is a facesnap extension, set in ListOperations results
+	// only: GET /operations/{id} names the operation already.
+	OperationID string              `json:"operationId,omitempty"`
+	Status      OperationStatusType `json:"status"`
 	// CreatedTime is when the operation was requested.
 	CreatedTime Time `json:"createdTime"`
-	// ID is the operation id. facesnap extension: set in ListOperations
-	// results, omitted by GET /operations/{id}, which names it already.
-	ID string `json:"id,omitempty"`
 	// LastActionTime keeps increasing while data moves.
 	LastActionTime Time `json:"lastActionTime,omitzero"`
+	// ResourceLocation is, on success, "/snapshots/{id}" for a take and
+	// the path of the created object for an apply.
+	ResourceLocation string `json:"resourceLocation,omitempty"`
 	// Message says why the operation failed; omitted on success.
 	Message string `json:"message,omitempty"`
 	// Progress is a facesnap extension, nil while the total is unknown.
 	Progress *Progress `json:"progress,omitempty"`
-	// ResourceLocation is, on success, "/snapshots/{id}" for a take and
-	// the path of the created object for an apply.
-	ResourceLocation string              `json:"resourceLocation,omitempty"`
-	Status           OperationStatusType `json:"status"`
 }
 
 // Progress counts the items (persons and faces) an operation has moved.

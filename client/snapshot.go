@@ -25,31 +25,31 @@ const ApplyModeCreateNew SnapshotApplyMode = "CreateNew"
 
 // Snapshot describes a snapshot taken by TakeSnapshot.
 type Snapshot struct {
+	ID string `json:"id"`
 	// Account is the Face account id of the subscriber who took it.
-	Account string `json:"account"`
+	Account string             `json:"account"`
+	Type    SnapshotObjectType `json:"type"`
 	// ApplyScope lists the subscription ids (uuids) that may apply it.
-	ApplyScope     []string           `json:"applyScope"`
-	CreatedTime    Time               `json:"createdTime"`
-	ID             string             `json:"id"`
-	LastUpdateTime Time               `json:"lastUpdateTime"`
-	Type           SnapshotObjectType `json:"type"`
-	UserData       string             `json:"userData,omitempty"`
+	ApplyScope     []string `json:"applyScope"`
+	UserData       string   `json:"userData,omitempty"`
+	CreatedTime    Time     `json:"createdTime"`
+	LastUpdateTime Time     `json:"lastUpdateTime"`
 }
 
 // TakeSnapshotRequest is the body of TakeSnapshot.
 type TakeSnapshotRequest struct {
-	ApplyScope []string           `json:"applyScope"`
-	ObjectID   string             `json:"objectId"` // the source collection
 	Type       SnapshotObjectType `json:"type"`
+	ObjectID   string             `json:"objectId"` // the source collection
+	ApplyScope []string           `json:"applyScope"`
 	UserData   string             `json:"userData,omitempty"`
 }
 
 // ApplySnapshotRequest is the body of ApplySnapshot.
 type ApplySnapshotRequest struct {
+	ObjectID string `json:"objectId"` // the target to create
 	// Mode defaults to CreateNew, the only mode, which ApplySnapshot sends
 	// when it is empty, as the official clients do.
-	Mode     SnapshotApplyMode `json:"mode,omitempty"`
-	ObjectID string            `json:"objectId"` // the target to create
+	Mode SnapshotApplyMode `json:"mode,omitempty"`
 }
 
 // UpdateSnapshotRequest is the body of UpdateSnapshot; empty fields are

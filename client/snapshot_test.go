@@ -80,10 +80,10 @@ func runCallCases(t *testing.T, tests []callCase) {
 }
 
 const (
-	snapshotJSON = `{"account":"/subscriptions/f9b96b36-1f5e-4021-8959-51527e26e6d3/resourceGroups/TestRG/providers/Microsoft.CognitiveServices/accounts/FaceTest01","applyScope":["35230F59-AA9C-45E0-AB5E-C859BF1A5429"],"createdTime":"2018-12-25T11:41:02.2331413Z","id":"e58b3f08-1e8b-4165-81df-aa9858f233dc","lastUpdateTime":"2018-12-25T11:51:27.8705696Z","type":"FaceList","userData":"User-provided data attached to the snapshot."}`
+	snapshotJSON = `{"id":"e58b3f08-1e8b-4165-81df-aa9858f233dc","account":"/subscriptions/f9b96b36-1f5e-4021-8959-51527e26e6d3/resourceGroups/TestRG/providers/Microsoft.CognitiveServices/accounts/FaceTest01","type":"FaceList","applyScope":["35230F59-AA9C-45E0-AB5E-C859BF1A5429"],"userData":"User-provided data attached to the snapshot.","createdTime":"2018-12-25T11:41:02.2331413Z","lastUpdateTime":"2018-12-25T11:51:27.8705696Z"}`
 	snapshotID   = "e58b3f08-1e8b-4165-81df-aa9858f233dc"
 	operationID  = "a63a3bdd-a1db-4d05-87b8-dbad6850062a"
-	opJSON       = `{"createdTime":"2018-12-25T11:41:02.2331413Z","lastActionTime":"2018-12-25T11:51:27.8705696Z","resourceLocation":"/snapshots/e58b3f08-1e8b-4165-81df-aa9858f233dc","status":"succeeded"}`
+	opJSON       = `{"status":"succeeded","createdTime":"2018-12-25T11:41:02.2331413Z","lastActionTime":"2018-12-25T11:51:27.8705696Z","resourceLocation":"/snapshots/e58b3f08-1e8b-4165-81df-aa9858f233dc"}`
 )
 
 func accepted(location string) reply {
@@ -99,7 +99,7 @@ func TestClient_Snapshots(t *testing.T) {
 				return c.TakeSnapshot(ctx, TakeSnapshotRequest{Type: SnapshotPersonGroup, ObjectID: "sample_group", ApplyScope: []string{"35230F59-AA9C-45E0-AB5E-C859BF1A5429"}, UserData: "<b>&</b>"})
 			},
 			method: "POST", path: "/snapshots",
-			body:  `{"applyScope":["35230F59-AA9C-45E0-AB5E-C859BF1A5429"],"objectId":"sample_group","type":"PersonGroup","userData":"<b>&</b>"}`,
+			body:  `{"type":"PersonGroup","objectId":"sample_group","applyScope":["35230F59-AA9C-45E0-AB5E-C859BF1A5429"],"userData":"<b>&</b>"}`,
 			reply: accepted("/operations/" + operationID),
 			want:  `"` + operationID + `"`,
 		},
@@ -109,7 +109,7 @@ func TestClient_Snapshots(t *testing.T) {
 				return c.TakeSnapshot(ctx, TakeSnapshotRequest{Type: SnapshotFaceList, ObjectID: "l", ApplyScope: []string{}})
 			},
 			method: "POST", path: "/snapshots",
-			body:  `{"applyScope":[],"objectId":"l","type":"FaceList"}`,
+			body:  `{"type":"FaceList","objectId":"l","applyScope":[]}`,
 			reply: accepted("https://example.invalid/face/v1.0/operations/" + operationID),
 			want:  `"` + operationID + `"`,
 		},
@@ -119,7 +119,7 @@ func TestClient_Snapshots(t *testing.T) {
 				return c.TakeSnapshot(ctx, TakeSnapshotRequest{Type: SnapshotFaceList, ObjectID: "l", ApplyScope: []string{}})
 			},
 			method: "POST", path: "/snapshots",
-			body:      `{"applyScope":[],"objectId":"l","type":"FaceList"}`,
+			body:      `{"type":"FaceList","objectId":"l","applyScope":[]}`,
 			reply:     reply{status: http.StatusAccepted},
 			wantError: true,
 		},
@@ -129,7 +129,7 @@ func TestClient_Snapshots(t *testing.T) {
 				return c.TakeSnapshot(ctx, TakeSnapshotRequest{Type: SnapshotFaceList, ObjectID: "l", ApplyScope: []string{}})
 			},
 			method: "POST", path: "/snapshots",
-			body:      `{"applyScope":[],"objectId":"l","type":"FaceList"}`,
+			body:      `{"type":"FaceList","objectId":"l","applyScope":[]}`,
 			reply:     reply{status: http.StatusOK, header: map[string]string{"Operation-Location": "/operations/" + operationID}},
 			wantError: true,
 		},
@@ -139,7 +139,7 @@ func TestClient_Snapshots(t *testing.T) {
 				return c.ApplySnapshot(ctx, snapshotID, ApplySnapshotRequest{ObjectID: "target-face-list-id"})
 			},
 			method: "POST", path: "/snapshots/" + snapshotID + "/apply",
-			body:  `{"mode":"CreateNew","objectId":"target-face-list-id"}`,
+			body:  `{"objectId":"target-face-list-id","mode":"CreateNew"}`,
 			reply: accepted("/operations/84276574-2a2a-4540-a1b0-f65d834d225b"),
 			want:  `"84276574-2a2a-4540-a1b0-f65d834d225b"`,
 		},
@@ -210,8 +210,8 @@ func TestClient_Operations(t *testing.T) {
 				return c.ListOperations(ctx, ListOperationsOptions{})
 			},
 			method: "GET", path: "/operations",
-			reply: reply{status: 200, body: `[{"createdTime":"2018-12-25T11:41:02.2331413Z","id":"` + operationID + `","status":"notstarted"}]`},
-			want:  `[{"createdTime":"2018-12-25T11:41:02.2331413Z","id":"` + operationID + `","status":"notstarted"}]`,
+			reply: reply{status: 200, body: `[{"operationId":"` + operationID + `","status":"notstarted","createdTime":"2018-12-25T11:41:02.2331413Z"}]`},
+			want:  `[{"operationId":"` + operationID + `","status":"notstarted","createdTime":"2018-12-25T11:41:02.2331413Z"}]`,
 		},
 		{
 			name: "ListOperationsPage",

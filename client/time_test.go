@@ -74,7 +74,7 @@ func TestTime_OmitZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `{"createdTime":"2018-12-25T11:41:02.0000000Z","status":"notstarted"}`; string(b) != want {
+	if want := `{"status":"notstarted","createdTime":"2018-12-25T11:41:02.0000000Z"}`; string(b) != want {
 		t.Errorf("got %s, want %s", b, want)
 	}
 }

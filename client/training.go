@@ -18,12 +18,12 @@ const (
 
 // TrainingStatus is the state of a collection's training.
 type TrainingStatus struct {
-	CreatedDateTime Time `json:"createdDateTime"`
+	Status          TrainingStatusType `json:"status"`
+	CreatedDateTime Time               `json:"createdDateTime"`
 	// LastActionDateTime may be null before a successful train.
-	LastActionDateTime             Time               `json:"lastActionDateTime,omitzero"`
-	LastSuccessfulTrainingDateTime Time               `json:"lastSuccessfulTrainingDateTime,omitzero"`
-	Message                        string             `json:"message,omitempty"`
-	Status                         TrainingStatusType `json:"status"`
+	LastActionDateTime             Time   `json:"lastActionDateTime,omitzero"`
+	LastSuccessfulTrainingDateTime Time   `json:"lastSuccessfulTrainingDateTime,omitzero"`
+	Message                        string `json:"message,omitempty"`
 }
 
 // Training holds the calls of the kinds that are trained: LargeFaceList,

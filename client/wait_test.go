@@ -19,11 +19,11 @@ func opReply(body string, retryAfter string) reply {
 
 const (
 	opCreated    = `"createdTime":"2026-11-29T11:41:02.2331413Z"`
-	opNotStarted = `{` + opCreated + `,"status":"notstarted"}`
-	opRunning1   = `{` + opCreated + `,"lastActionTime":"2026-11-29T11:41:03.0000000Z","progress":{"done":1,"total":10},"status":"running"}`
-	opRunning5   = `{` + opCreated + `,"lastActionTime":"2026-11-29T11:41:04.0000000Z","progress":{"done":5,"total":10},"status":"running"}`
-	opSucceeded  = `{` + opCreated + `,"lastActionTime":"2026-11-29T11:41:05.0000000Z","progress":{"done":10,"total":10},"resourceLocation":"/snapshots/` + snapshotID + `","status":"succeeded"}`
-	opFailed     = `{` + opCreated + `,"lastActionTime":"2026-11-29T11:41:05.0000000Z","message":"Target person group target already exists.","status":"failed"}`
+	opNotStarted = `{"status":"notstarted",` + opCreated + `}`
+	opRunning1   = `{"status":"running",` + opCreated + `,"lastActionTime":"2026-11-29T11:41:03.0000000Z","progress":{"done":1,"total":10}}`
+	opRunning5   = `{"status":"running",` + opCreated + `,"lastActionTime":"2026-11-29T11:41:04.0000000Z","progress":{"done":5,"total":10}}`
+	opSucceeded  = `{"status":"succeeded",` + opCreated + `,"lastActionTime":"2026-11-29T11:41:05.0000000Z","resourceLocation":"/snapshots/` + snapshotID + `","progress":{"done":10,"total":10}}`
+	opFailed     = `{"status":"failed",` + opCreated + `,"lastActionTime":"2026-11-29T11:41:05.0000000Z","message":"Target person group target already exists."}`
 )
 
 func TestClient_WaitOperation(t *testing.T) {
