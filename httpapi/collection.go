@@ -62,7 +62,7 @@ type collectionJSON struct {
 	PersonGroupID      string      `json:"personGroupId,omitempty"`
 	LargePersonGroupID string      `json:"largePersonGroupId,omitempty"`
 	Name               string      `json:"name"`
-	UserData           *string     `json:"userData"`
+	UserData           *string     `json:"userData,omitempty"`
 	RecognitionModel   string      `json:"recognitionModel,omitempty"`
 	PersistedFaces     *[]faceJSON `json:"persistedFaces,omitempty"`
 }
@@ -89,7 +89,7 @@ func toCollectionJSON(c facesnap.Collection, withModel bool) collectionJSON {
 // tell a field left out (unchanged by PATCH) from an empty one.
 type metaDataJSON struct {
 	Name             *string `json:"name"`
-	UserData         *string `json:"userData"`
+	UserData         *string `json:"userData,omitempty"`
 	RecognitionModel *string `json:"recognitionModel"`
 }
 

@@ -23,7 +23,7 @@ var errImageTooLarge = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImag
 // faceJSON is PersistedFace on the wire.
 type faceJSON struct {
 	PersistedFaceID string  `json:"persistedFaceId"`
-	UserData        *string `json:"userData"`
+	UserData        *string `json:"userData,omitempty"`
 }
 
 func toFaceJSON(f facesnap.Face) faceJSON {
@@ -42,7 +42,7 @@ type urlJSON struct {
 
 // updateFaceJSON is UpdateFaceRequest.
 type updateFaceJSON struct {
-	UserData *string `json:"userData"`
+	UserData *string `json:"userData,omitempty"`
 }
 
 func personID(r *http.Request, person bool) string {

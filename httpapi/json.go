@@ -79,8 +79,8 @@ func isJSON(contentType string) bool {
 	return err == nil && (mt == "application/json" || mt == "text/json")
 }
 
-// optString is userData on the wire: null when empty, as the service
-// answers for data never set.
+// optString is userData on the wire: left out when empty, as the SDK
+// suites expect of data never set.
 func optString(s string) *string {
 	if s == "" {
 		return nil

@@ -27,7 +27,7 @@ func (s *Server) registerPersons(k kindRoute) {
 type personJSON struct {
 	PersonID         string   `json:"personId"`
 	Name             string   `json:"name"`
-	UserData         *string  `json:"userData"`
+	UserData         *string  `json:"userData,omitempty"`
 	PersistedFaceIDs []string `json:"persistedFaceIds"`
 }
 
