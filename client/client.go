@@ -10,6 +10,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -41,7 +42,13 @@ type Option func(*Client)
 // WithHTTPClient sets the HTTP client (transport, proxy, TLS, timeouts).
 // The default is a client of its own with no overall timeout, since
 // exports and imports may stream for a long time: bound calls with ctx.
-func WithHTTPClient(hc *http.Client) Option { return func(c *Client) { c.hc = hc } }
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) {
+		if hc != nil {
+			c.hc = hc
+		}
+	}
+}
 
 // WithRetryPolicy sets how calls are retried; zero fields take defaults.
 func WithRetryPolicy(p RetryPolicy) Option { return func(c *Client) { c.retry = p.withDefaults() } }
@@ -125,6 +132,10 @@ func (c *Client) do(ctx context.Context, r request) (*http.Response, error) {
 		// An empty id would address another resource, such as a list.
 		return nil, fmt.Errorf("%s %s: empty id in path", r.method, r.path)
 	}
+	if _, err := url.Parse(c.base + r.path); err != nil {
+		// Not worth retrying; checked here so that send cannot fail so.
+		return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+	}
 	var payload []byte
 	if r.body != nil {
 		var err error
@@ -170,7 +181,7 @@ func (c *Client) do(ctx context.Context, r request) (*http.Response, error) {
 				wait = ra
 			}
 		}
-		if err := stream.rewind(); err != nil {
+		if err := stream.rewind(ctx); err != nil {
 			return nil, fmt.Errorf("%s %s: rewind body for retry: %w", r.method, r.path, err)
 		}
 		if err := c.sleep(ctx, wait); err != nil {
@@ -199,6 +210,9 @@ func (c *Client) send(ctx context.Context, r request, payload []byte, stream *st
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, u, body)
 	if err != nil {
+		if c, ok := body.(io.Closer); ok {
+			c.Close() // as the transport would have, for rewind
+		}
 		return nil, false, fmt.Errorf("%s %s: %w", r.method, r.path, err)
 	}
 	switch {
@@ -241,6 +255,7 @@ type streamBody struct {
 	seek  io.Seeker // non-nil when r can be rewound
 	start int64     // offset of the first byte to send
 	size  int64     // bytes to send, -1 when unknown
+	last  *attemptBody
 }
 
 func newStreamBody(r io.Reader) (*streamBody, error) {
@@ -269,19 +284,44 @@ func newStreamBody(r io.Reader) (*streamBody, error) {
 // replayable reports whether the body can be sent more than once.
 func (s *streamBody) replayable() bool { return s.r == nil || s.seek != nil }
 
-// reader returns the body for one attempt. It hides r's other methods so
-// that net/http neither closes the caller's file nor sniffs its type.
+// reader returns the body for one attempt.
 func (s *streamBody) reader() io.Reader {
+	var r io.Reader = s.r
 	if s.size >= 0 {
-		return io.LimitReader(struct{ io.Reader }{s.r}, s.size)
+		r = io.LimitReader(r, s.size)
 	}
-	return struct{ io.Reader }{s.r}
+	s.last = &attemptBody{r: r, closed: make(chan struct{})}
+	return s.last
 }
 
-func (s *streamBody) rewind() error {
+// rewind prepares a seekable body for the next attempt.
+func (s *streamBody) rewind(ctx context.Context) error {
 	if s.seek == nil {
 		return nil
 	}
+	// A transport may go on reading a body after answering (an early 503),
+	// until it closes it: seeking before then would race with it.
+	select {
+	case <-s.last.closed:
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
 	_, err := s.seek.Seek(s.start, io.SeekStart)
 	return err
+}
+
+// attemptBody is the body of one attempt. It exposes Read and Close only,
+// so that net/http neither closes the caller's file nor sniffs its type,
+// and it tells when the transport is done with it.
+type attemptBody struct {
+	r      io.Reader
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (b *attemptBody) Read(p []byte) (int, error) { return b.r.Read(p) }
+
+func (b *attemptBody) Close() error {
+	b.once.Do(func() { close(b.closed) })
+	return nil
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -226,5 +228,33 @@ func TestParseRetryAfter(t *testing.T) {
 		if got != tt.want || ok != tt.wantOK {
 			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.wantOK)
 		}
+	}
+}
+
+// TestClient_RetryStreamEarlyAnswer has the server refuse an upload
+// before reading it: the retry must still send the whole body, rewound
+// only once the transport let go of the first attempt's.
+func TestClient_RetryStreamEarlyAnswer(t *testing.T) {
+	t.Parallel()
+	data := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB, more than socket buffers
+	var calls atomic.Int32
+	got := make(chan []byte, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+			jsonError(503, "ServiceUnavailable", "Busy.").write(w)
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		got <- b
+		reply{status: 200, body: snapshotJSON}.write(w)
+	}))
+	defer srv.Close()
+	c := New(srv.URL, testKey)
+	if _, err := c.ImportSnapshot(t.Context(), bytes.NewReader(data), ImportSnapshotRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if b := <-got; !bytes.Equal(b, data) {
+		t.Errorf("second attempt sent %d bytes, want %d", len(b), len(data))
 	}
 }
