@@ -78,10 +78,15 @@ type kind struct {
 
 func (k kind) item(id string) string { return k.path + "/" + pathID(id) }
 
-// Collections holds the calls every kind of collection has. T is the
-// collection's model: FaceList, LargeFaceList, PersonGroup or
-// LargePersonGroup.
-type Collections[T any] struct{ kind }
+// Collection is the model of a kind of collection.
+type Collection interface {
+	FaceList | LargeFaceList | PersonGroup | LargePersonGroup
+}
+
+// Collections holds the calls every kind of collection has; T is the
+// kind's model. Get one from Client.FaceLists, LargeFaceLists,
+// PersonGroups or LargePersonGroups.
+type Collections[T Collection] struct{ kind }
 
 // Create creates the collection id; its recognition model is fixed then.
 func (k Collections[T]) Create(ctx context.Context, id string, body MetaDataContract) error {
