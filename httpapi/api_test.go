@@ -37,6 +37,7 @@ const (
 
 type testBundle struct {
 	srv   *httptest.Server
+	h     http.Handler
 	store *sqlite.DB
 	coll  *collections.Service
 	now   time.Time
@@ -45,7 +46,7 @@ type testBundle struct {
 
 // setup serves the API on a fresh store with two accounts, a fixed clock
 // and predictable ids, so that answers can be compared with golden files.
-func setup(t *testing.T, cfg httpapi.Config) *testBundle {
+func setup(t testing.TB, cfg httpapi.Config) *testBundle {
 	t.Helper()
 	ctx := t.Context()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "facesnap.db"))
@@ -66,7 +67,8 @@ func setup(t *testing.T, cfg httpapi.Config) *testBundle {
 		NewID:   func() string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", seq.Add(1)) },
 	}
 	cfg.Accounts, cfg.Collections = acc, tb.coll
-	tb.srv = httptest.NewServer(httpapi.New(cfg))
+	tb.h = httpapi.New(cfg)
+	tb.srv = httptest.NewServer(tb.h)
 	t.Cleanup(tb.srv.Close)
 	return tb
 }
@@ -80,7 +82,7 @@ func (f fetcher) Fetch(_ context.Context, url string) ([]byte, error) {
 	return nil, &facesnap.InvalidError{Reason: facesnap.ReasonURLFetchFailed, Message: "Failed to download image."}
 }
 
-func pngImage(t *testing.T) []byte {
+func pngImage(t testing.TB) []byte {
 	t.Helper()
 	img := image.NewGray(image.Rect(0, 0, 200, 200))
 	for y := range 200 {

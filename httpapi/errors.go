@@ -109,7 +109,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case !ok:
 		log.Error("request failed", "err", err)
 	case status == statusClientClosed:
+		// Nobody reads the answer; the status is for the access log and
+		// the metrics.
 		log.Info("client went away", "err", err)
+		w.WriteHeader(statusClientClosed)
 		return
 	default:
 		log.Debug("request refused", "status", status, "code", body.Code, "err", err)
