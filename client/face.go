@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"net/url"
 )
@@ -62,11 +63,33 @@ type ImageURL struct {
 	URL string `json:"url"`
 }
 
-// Faces are the calls on the persisted faces of a face list, large face
-// list or person.
+// Faces are the calls on the persisted faces of a person.
 type Faces struct {
 	c    *Client
 	path string // …/persistedfaces
+}
+
+// LargeFaceListFaces are the calls on the faces of a large face list,
+// which alone can be listed.
+type LargeFaceListFaces struct{ Faces }
+
+// FaceListFaces are the calls on the faces of a face list, which are only
+// added and deleted: FaceLists().Get returns them.
+type FaceListFaces struct{ f Faces }
+
+// Add is Faces.Add.
+func (l FaceListFaces) Add(ctx context.Context, image io.Reader, opts AddFaceOptions) (PersistedFace, error) {
+	return l.f.Add(ctx, image, opts)
+}
+
+// AddURL is Faces.AddURL.
+func (l FaceListFaces) AddURL(ctx context.Context, imageURL string, opts AddFaceOptions) (PersistedFace, error) {
+	return l.f.AddURL(ctx, imageURL, opts)
+}
+
+// Delete is Faces.Delete.
+func (l FaceListFaces) Delete(ctx context.Context, persistedFaceID string) error {
+	return l.f.Delete(ctx, persistedFaceID)
 }
 
 // Add detects the face in an image (JPEG, PNG, GIF, BMP; 1 KB to 6 MB),
@@ -96,12 +119,16 @@ func (f Faces) Get(ctx context.Context, persistedFaceID string) (PersistedFace, 
 	return v, err
 }
 
-// List returns one page of faces, sorted by id: large face lists only
-// (a FaceList's Get and a Person's PersistedFaceIDs hold theirs).
-func (f Faces) List(ctx context.Context, opts PageOptions) ([]PersistedFace, error) {
+// List returns one page of faces, sorted by id.
+func (f LargeFaceListFaces) List(ctx context.Context, opts PageOptions) ([]PersistedFace, error) {
 	var list []PersistedFace
 	_, err := f.c.call(ctx, request{method: http.MethodGet, path: f.path, query: opts.query(), want: http.StatusOK}, &list)
 	return list, err
+}
+
+// All walks every face, a page at a time.
+func (f LargeFaceListFaces) All(ctx context.Context) iter.Seq2[PersistedFace, error] {
+	return all(ctx, f.List, func(v PersistedFace) string { return v.PersistedFaceID })
 }
 
 // Update changes a face's user data.

@@ -26,7 +26,9 @@ func (c *Client) FaceLists() FaceLists {
 }
 
 // Faces returns the calls on the faces of face list id.
-func (l FaceLists) Faces(id string) Faces { return Faces{l.c, l.item(id) + "/persistedfaces"} }
+func (l FaceLists) Faces(id string) FaceListFaces {
+	return FaceListFaces{Faces{l.c, l.item(id) + "/persistedfaces"}}
+}
 
 // LargeFaceLists are the calls on large face lists.
 type LargeFaceLists struct {
@@ -41,6 +43,6 @@ func (c *Client) LargeFaceLists() LargeFaceLists {
 }
 
 // Faces returns the calls on the faces of large face list id.
-func (l LargeFaceLists) Faces(id string) Faces {
-	return Faces{l.Collections.c, l.Collections.item(id) + "/persistedfaces"}
+func (l LargeFaceLists) Faces(id string) LargeFaceListFaces {
+	return LargeFaceListFaces{Faces{l.Collections.c, l.Collections.item(id) + "/persistedfaces"}}
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"iter"
 	"net/http"
 )
 
@@ -54,6 +55,11 @@ func (p Persons) Update(ctx context.Context, personID string, body NameAndUserDa
 func (p Persons) Delete(ctx context.Context, personID string) error {
 	_, err := p.c.call(ctx, request{method: http.MethodDelete, path: p.item(personID), want: http.StatusOK}, nil)
 	return err
+}
+
+// All walks every person, a page at a time.
+func (p Persons) All(ctx context.Context) iter.Seq2[Person, error] {
+	return all(ctx, p.List, func(v Person) string { return v.PersonID })
 }
 
 // Faces returns the calls on a person's faces.
