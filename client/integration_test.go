@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"os"
@@ -35,14 +37,23 @@ func TestIntegration(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = groups.Delete(t.Context(), groupID) })
+	// Until the server detects faces, a targetFace says where the face is.
+	image, face := testImage(t), &FaceRectangle{Left: 8, Top: 8, Width: 64, Height: 64}
+	var personID, faceID string
 	for _, name := range []string{"ann", "bob", "cy"} {
-		if _, err := groups.Persons(groupID).Create(ctx, NameAndUserDataContract{Name: name}); err != nil {
+		p, err := groups.Persons(groupID).Create(ctx, NameAndUserDataContract{Name: name})
+		if err != nil {
 			t.Fatal(err)
 		}
+		f, err := groups.Persons(groupID).Faces(p.PersonID).Add(ctx, bytes.NewReader(image), AddFaceOptions{UserData: name + "'s face", TargetFace: face})
+		if err != nil {
+			t.Fatal(err)
+		}
+		personID, faceID = p.PersonID, f.PersistedFaceID
 	}
 
-	// Persons without faces: the training ends, failed or not, and its
-	// status is a document to round-trip below.
+	// The training ends, failed or not, and its status is a document to
+	// round-trip below.
 	if err := groups.Train(ctx, groupID); err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +93,7 @@ func TestIntegration(t *testing.T) {
 		"/persongroups/" + groupID:               new(PersonGroup),
 		"/persongroups/" + groupID + "/persons":  new([]Person),
 		"/persongroups/" + groupID + "/training": new(TrainingStatus),
+		"/persongroups/" + groupID + "/persons/" + personID + "/persistedfaces/" + faceID: new(PersistedFace),
 	} {
 		raw := rawGet(t, endpoint+"/face/v1.0"+path, key)
 		if err := json.Unmarshal(raw, v); err != nil {
@@ -110,9 +122,16 @@ func TestIntegration(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = dst.PersonGroups().Delete(t.Context(), targetID) })
-	persons, err := dst.PersonGroups().Persons(targetID).List(ctx, PageOptions{})
-	if err != nil || len(persons) != 3 {
-		t.Fatalf("target persons %v, %v; want 3", persons, err)
+	persons, faces := 0, 0
+	for p, err := range dst.PersonGroups().Persons(targetID).All(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		persons++
+		faces += len(p.PersistedFaceIDs)
+	}
+	if persons != 3 || faces != 3 {
+		t.Fatalf("target has %d persons, %d faces; want 3 and 3", persons, faces)
 	}
 
 	// CreateNew: a second apply to the same id fails with the reason.
@@ -150,4 +169,18 @@ func rawGet(t *testing.T, url, key string) []byte {
 		t.Fatalf("GET %s: %d %s %v", url, resp.StatusCode, b, err)
 	}
 	return b
+}
+
+// testImage is a PNG of noise, larger than the API's 1 KB minimum.
+func testImage(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 96, 96))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 7919 % 251)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
