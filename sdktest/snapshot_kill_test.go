@@ -161,10 +161,11 @@ func catchMidway(t *testing.T, srv *harness.Server, key string, op uuid.UUID) (w
 }
 
 // bigServer starts a server with A and B, stops it, populates A's large
-// source and starts it again with a short operation lease.
-func bigServer(t *testing.T, id string, persons int) *snapBundle {
+// source and starts it again with a short operation lease (and extra
+// flags).
+func bigServer(t *testing.T, id string, persons int, extraArgs ...string) *snapBundle {
 	t.Helper()
-	sb := setupSnap(t, harness.Options{ExtraArgs: []string{"--operation-lease", "2s"}})
+	sb := setupSnap(t, harness.Options{ExtraArgs: append([]string{"--operation-lease", "2s"}, extraArgs...)})
 	sb.srv.Stop()
 	t0 := time.Now()
 	populateLargePersonGroup(t, sb.srv.DataDir(), sb.a.Subscription, id, persons, bigFacesEach)
