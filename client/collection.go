@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -72,41 +71,6 @@ func returnRecognitionModel(q url.Values, on bool) url.Values {
 	return q
 }
 
-// maxTop is the largest page the API serves.
-const maxTop = 1000
-
-// all walks a paged list: each page starts after the last id of the one
-// before, until a short page. It stops at the first error, which it yields.
-func all[T any](ctx context.Context, list func(context.Context, PageOptions) ([]T, error), id func(T) string) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		start := ""
-		for {
-			page, err := list(ctx, PageOptions{Start: start, Top: maxTop})
-			if err != nil {
-				var zero T
-				yield(zero, err)
-				return
-			}
-			for _, v := range page {
-				if !yield(v, nil) {
-					return
-				}
-			}
-			if len(page) < maxTop {
-				return
-			}
-			next := id(page[len(page)-1])
-			if next <= start {
-				// A server that ignores start would loop forever.
-				var zero T
-				yield(zero, fmt.Errorf("list paging: next start %q does not follow %q", next, start))
-				return
-			}
-			start = next
-		}
-	}
-}
-
 // kind addresses one kind of collection, such as /persongroups.
 type kind struct {
 	c    *Client
@@ -151,6 +115,14 @@ func (k Collections[T]) Delete(ctx context.Context, id string) error {
 	return err
 }
 
+// List returns one page of collections.
+func (k Collections[T]) List(ctx context.Context, opts ListOptions) ([]T, error) {
+	q := returnRecognitionModel(PageOptions{Start: opts.Start, Top: opts.Top}.query(), opts.ReturnRecognitionModel)
+	var list []T
+	_, err := k.c.call(ctx, request{method: http.MethodGet, path: k.path, query: q, want: http.StatusOK}, &list)
+	return list, err
+}
+
 // All walks every collection of the kind, a page at a time.
 func (k Collections[T]) All(ctx context.Context, opts GetOptions) iter.Seq2[T, error] {
 	list := func(ctx context.Context, p PageOptions) ([]T, error) {
@@ -172,12 +144,4 @@ func collectionID[T Collection](v T) string {
 		return v.LargePersonGroupID
 	}
 	panic("unreachable: T is constrained to the four kinds")
-}
-
-// List returns one page of collections.
-func (k Collections[T]) List(ctx context.Context, opts ListOptions) ([]T, error) {
-	q := returnRecognitionModel(PageOptions{Start: opts.Start, Top: opts.Top}.query(), opts.ReturnRecognitionModel)
-	var list []T
-	_, err := k.c.call(ctx, request{method: http.MethodGet, path: k.path, query: q, want: http.StatusOK}, &list)
-	return list, err
 }

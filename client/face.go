@@ -63,33 +63,11 @@ type ImageURL struct {
 	URL string `json:"url"`
 }
 
-// Faces are the calls on the persisted faces of a person.
+// Faces are the calls on the persisted faces of a person, and of a large
+// face list through LargeFaceListFaces.
 type Faces struct {
 	c    *Client
 	path string // …/persistedfaces
-}
-
-// LargeFaceListFaces are the calls on the faces of a large face list,
-// which alone can be listed.
-type LargeFaceListFaces struct{ Faces }
-
-// FaceListFaces are the calls on the faces of a face list, which are only
-// added and deleted: FaceLists().Get returns them.
-type FaceListFaces struct{ f Faces }
-
-// Add is Faces.Add.
-func (l FaceListFaces) Add(ctx context.Context, image io.Reader, opts AddFaceOptions) (PersistedFace, error) {
-	return l.f.Add(ctx, image, opts)
-}
-
-// AddURL is Faces.AddURL.
-func (l FaceListFaces) AddURL(ctx context.Context, imageURL string, opts AddFaceOptions) (PersistedFace, error) {
-	return l.f.AddURL(ctx, imageURL, opts)
-}
-
-// Delete is Faces.Delete.
-func (l FaceListFaces) Delete(ctx context.Context, persistedFaceID string) error {
-	return l.f.Delete(ctx, persistedFaceID)
 }
 
 // Add detects the face in an image (JPEG, PNG, GIF, BMP; 1 KB to 6 MB),
@@ -119,18 +97,6 @@ func (f Faces) Get(ctx context.Context, persistedFaceID string) (PersistedFace, 
 	return v, err
 }
 
-// List returns one page of faces, sorted by id.
-func (f LargeFaceListFaces) List(ctx context.Context, opts PageOptions) ([]PersistedFace, error) {
-	var list []PersistedFace
-	_, err := f.c.call(ctx, request{method: http.MethodGet, path: f.path, query: opts.query(), want: http.StatusOK}, &list)
-	return list, err
-}
-
-// All walks every face, a page at a time.
-func (f LargeFaceListFaces) All(ctx context.Context) iter.Seq2[PersistedFace, error] {
-	return all(ctx, f.List, func(v PersistedFace) string { return v.PersistedFaceID })
-}
-
 // Update changes a face's user data.
 func (f Faces) Update(ctx context.Context, persistedFaceID string, body UpdateFaceRequest) error {
 	_, err := f.c.call(ctx, request{method: http.MethodPatch, path: f.item(persistedFaceID), body: body, want: http.StatusOK}, nil)
@@ -144,3 +110,38 @@ func (f Faces) Delete(ctx context.Context, persistedFaceID string) error {
 }
 
 func (f Faces) item(id string) string { return f.path + "/" + pathID(id) }
+
+// LargeFaceListFaces are the calls on the faces of a large face list,
+// which alone can be listed.
+type LargeFaceListFaces struct{ Faces }
+
+// List returns one page of faces, sorted by id.
+func (f LargeFaceListFaces) List(ctx context.Context, opts PageOptions) ([]PersistedFace, error) {
+	var list []PersistedFace
+	_, err := f.c.call(ctx, request{method: http.MethodGet, path: f.path, query: opts.query(), want: http.StatusOK}, &list)
+	return list, err
+}
+
+// All walks every face, a page at a time.
+func (f LargeFaceListFaces) All(ctx context.Context) iter.Seq2[PersistedFace, error] {
+	return all(ctx, f.List, func(v PersistedFace) string { return v.PersistedFaceID })
+}
+
+// FaceListFaces are the calls on the faces of a face list, which are only
+// added and deleted: FaceLists().Get returns them.
+type FaceListFaces struct{ f Faces }
+
+// Add is Faces.Add.
+func (l FaceListFaces) Add(ctx context.Context, image io.Reader, opts AddFaceOptions) (PersistedFace, error) {
+	return l.f.Add(ctx, image, opts)
+}
+
+// AddURL is Faces.AddURL.
+func (l FaceListFaces) AddURL(ctx context.Context, imageURL string, opts AddFaceOptions) (PersistedFace, error) {
+	return l.f.AddURL(ctx, imageURL, opts)
+}
+
+// Delete is Faces.Delete.
+func (l FaceListFaces) Delete(ctx context.Context, persistedFaceID string) error {
+	return l.f.Delete(ctx, persistedFaceID)
+}
