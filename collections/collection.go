@@ -23,7 +23,7 @@ func (s *Service) Create(ctx context.Context, acct facesnap.Account, p CreatePar
 		return err
 	}
 	if !facesnap.ValidID(p.ID) {
-		return facesnap.Invalidf("Invalid %s: it must be 1 to %d characters of lowercase letters, digits, '-' or '_'.", idParam(p.Kind), facesnap.MaxIDLength)
+		return facesnap.Invalidf("%s ID is invalid. Valid character is English letter in lower case, digit, '-' or '_'. Maximum length is %d.", phrase(p.Kind), facesnap.MaxIDLength)
 	}
 	if err := checkName(p.Name, true); err != nil {
 		return err
@@ -47,7 +47,7 @@ func (s *Service) Create(ctx context.Context, acct facesnap.Account, p CreatePar
 	}
 	err = s.Store.CollectionCreate(ctx, params)
 	if errors.Is(err, facesnap.ErrQuota) {
-		return &facesnap.QuotaError{Message: fmt.Sprintf("Face list number reached limit: an account holds at most %d face lists.", facesnap.MaxFaceListsPerAccount)}
+		return &facesnap.QuotaError{Message: fmt.Sprintf("Face list number reached subscription level limit: at most %d.", facesnap.MaxFaceListsPerAccount)}
 	}
 	return err
 }

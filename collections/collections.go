@@ -65,21 +65,6 @@ func ref(acct facesnap.Account, kind facesnap.Kind, id string) facesnap.Collecti
 	return facesnap.CollectionRef{Account: acct.Name, Kind: kind, ID: id}
 }
 
-// idParam is the API's name of a kind's id, as its messages spell it.
-func idParam(k facesnap.Kind) string {
-	switch k {
-	case facesnap.KindFaceList:
-		return "faceListId"
-	case facesnap.KindLargeFaceList:
-		return "largeFaceListId"
-	case facesnap.KindPersonGroup:
-		return "personGroupId"
-	case facesnap.KindLargePersonGroup:
-		return "largePersonGroupId"
-	}
-	return "id"
-}
-
 // phrase is the kind's name as the service's messages spell it.
 func phrase(k facesnap.Kind) string {
 	switch k {
@@ -113,16 +98,18 @@ func checkExistingID(k facesnap.Kind, id string) error {
 		return err
 	}
 	if !facesnap.ValidID(id) {
-		return facesnap.NotFound(facesnap.ObjectOf(k), id)
+		return &facesnap.NotFoundError{Object: facesnap.ObjectOf(k), Message: phrase(k) + " ID is invalid."}
 	}
 	return nil
 }
 
-// checkUUID refuses a person or face id that is not a uuid, as the service
-// does (400 BadArgument), before any lookup.
+// checkUUID refuses a person or face id that is not a uuid before any
+// lookup. The service's error table answers 404 PersonNotFound "Person ID
+// is invalid." here; the project's SDK suites pin 400 BadArgument, which
+// the official clients never reach (they validate uuids before sending).
 func checkUUID(what, id string) error {
 	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
-		return facesnap.Invalidf("Invalid %s: '%s' is not a valid UUID.", what, id)
+		return facesnap.Invalidf("%s is invalid: '%s' is not a UUID.", what, id)
 	}
 	return nil
 }
@@ -178,7 +165,7 @@ func (p Page) check() (Page, error) {
 		p.Top = facesnap.MaxListTop
 	}
 	if p.Top < 1 || p.Top > facesnap.MaxListTop {
-		return p, facesnap.Invalidf("Parameter top is invalid: it must be between 1 and %d.", facesnap.MaxListTop)
+		return p, facesnap.Invalidf("Top parameter is invalid. Valid range is between 1 and %d inclusive.", facesnap.MaxListTop)
 	}
 	if len(p.Start) > facesnap.MaxIDLength {
 		return p, facesnap.Invalidf("Parameter start is invalid: it is longer than %d characters.", facesnap.MaxIDLength)

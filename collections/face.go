@@ -99,7 +99,7 @@ func (s *Service) AddFace(ctx context.Context, acct facesnap.Account, p AddFaceP
 	limit, per := maxFaces(p.Kind)
 	err = s.Store.FaceAdd(ctx, facesnap.FaceAddParams{Ref: r, Face: face, MaxFaces: limit})
 	if errors.Is(err, facesnap.ErrQuota) {
-		return facesnap.Face{}, &facesnap.QuotaError{Message: fmt.Sprintf("Persisted face number reached limit, maximum is %d per %s.", limit, per)}
+		return facesnap.Face{}, &facesnap.QuotaError{Message: fmt.Sprintf("Persisted face number reached limit: at most %d per %s.", limit, per)}
 	}
 	if err != nil {
 		return facesnap.Face{}, err
@@ -160,7 +160,7 @@ func (s *Service) checkFaceOwner(kind facesnap.Kind, collectionID, personID stri
 		return err
 	}
 	if kind.HasPersons() {
-		return checkUUID("personId", personID)
+		return checkUUID("Person ID", personID)
 	}
 	if personID != "" {
 		return fmt.Errorf("faces of %s belong to no person", kind)
@@ -172,5 +172,5 @@ func (s *Service) checkFaceRef(kind facesnap.Kind, collectionID, personID, faceI
 	if err := s.checkFaceOwner(kind, collectionID, personID); err != nil {
 		return err
 	}
-	return checkUUID("persistedFaceId", faceID)
+	return checkUUID("Persisted face ID", faceID)
 }

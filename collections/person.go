@@ -49,7 +49,7 @@ func (s *Service) CreatePerson(ctx context.Context, acct facesnap.Account, kind 
 		MaxPersons: maxPersons(kind),
 	})
 	if errors.Is(err, facesnap.ErrQuota) {
-		return facesnap.Person{}, &facesnap.QuotaError{Message: fmt.Sprintf("Person number reached limit: a %s holds at most %d persons.", lowerPhrase(kind), maxPersons(kind))}
+		return facesnap.Person{}, &facesnap.QuotaError{Message: fmt.Sprintf("Person number reached %s level limit: at most %d.", lowerPhrase(kind), maxPersons(kind))}
 	}
 	if err != nil {
 		return facesnap.Person{}, err
@@ -111,5 +111,5 @@ func (s *Service) checkPersonRef(kind facesnap.Kind, groupID, personID string) e
 	if err := checkExistingID(kind, groupID); err != nil {
 		return err
 	}
-	return checkUUID("personId", personID)
+	return checkUUID("Person ID", personID)
 }
