@@ -97,6 +97,10 @@ func (s *Service) List(ctx context.Context, acct facesnap.Account, kind facesnap
 	return s.Store.CollectionList(ctx, facesnap.CollectionListParams{Account: acct.Name, Kind: kind, Start: page.Start, Top: page.Top})
 }
 
+// errNothingToUpdate answers an update that names no field, as the
+// service does.
+var errNothingToUpdate = facesnap.Invalidf("Both 'name' and 'userData' are empty.")
+
 // UpdateParams changes the fields that are not nil.
 type UpdateParams struct {
 	Name     *string
@@ -104,6 +108,9 @@ type UpdateParams struct {
 }
 
 func (p UpdateParams) check(maxUserData int) error {
+	if p.Name == nil && p.UserData == nil {
+		return errNothingToUpdate
+	}
 	if p.Name != nil {
 		if err := checkName(*p.Name, true); err != nil {
 			return err
@@ -125,13 +132,7 @@ func (s *Service) Update(ctx context.Context, acct facesnap.Account, kind facesn
 	if err := p.check(facesnap.MaxUserDataLength); err != nil {
 		return err
 	}
-	r := ref(acct, kind, id)
-	if p.Name == nil && p.UserData == nil {
-		// Nothing to change, but a missing collection is still an error.
-		_, err := s.Store.CollectionGet(ctx, r)
-		return err
-	}
-	return s.Store.CollectionUpdate(ctx, facesnap.CollectionUpdateParams{Ref: r, Name: p.Name, UserData: p.UserData})
+	return s.Store.CollectionUpdate(ctx, facesnap.CollectionUpdateParams{Ref: ref(acct, kind, id), Name: p.Name, UserData: p.UserData})
 }
 
 // Delete removes a collection with everything it holds.

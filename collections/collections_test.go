@@ -191,7 +191,7 @@ func TestService_UpdateListDelete(t *testing.T) {
 			want error
 		}{
 			{name: "UserDataOnly", p: collections.UpdateParams{UserData: ptr("ud")}},
-			{name: "Nothing", p: collections.UpdateParams{}},
+			{name: "ErrNothing", p: collections.UpdateParams{}, want: facesnap.ErrInvalid},
 			{name: "ErrEmptyName", p: collections.UpdateParams{Name: ptr("")}, want: facesnap.ErrInvalid},
 			{name: "ErrLongUserData", p: collections.UpdateParams{UserData: ptr(strings.Repeat("u", 16385))}, want: facesnap.ErrInvalid},
 		}
@@ -202,7 +202,7 @@ func TestService_UpdateListDelete(t *testing.T) {
 		if c.Name != "n" || c.UserData != "ud" {
 			t.Errorf("after updates: %+v, want name kept and userData set", c)
 		}
-		wantErr(t, tb.svc.Update(ctx, acct, facesnap.KindLargePersonGroup, "nope", collections.UpdateParams{}), facesnap.ErrNotFound, "")
+		wantErr(t, tb.svc.Update(ctx, acct, facesnap.KindLargePersonGroup, "nope", collections.UpdateParams{Name: ptr("x")}), facesnap.ErrNotFound, "")
 		wantErr(t, tb.svc.Update(ctx, other, facesnap.KindLargePersonGroup, "a", collections.UpdateParams{Name: ptr("x")}), facesnap.ErrNotFound, "")
 	})
 	t.Run("List", func(t *testing.T) {

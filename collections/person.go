@@ -88,12 +88,7 @@ func (s *Service) UpdatePerson(ctx context.Context, acct facesnap.Account, kind 
 	if err := p.check(facesnap.MaxUserDataLength); err != nil {
 		return err
 	}
-	r := ref(acct, kind, groupID)
-	if p.Name == nil && p.UserData == nil {
-		_, err := s.Store.PersonGet(ctx, r, personID)
-		return err
-	}
-	return s.Store.PersonUpdate(ctx, facesnap.PersonUpdateParams{Ref: r, PersonID: personID, Name: p.Name, UserData: p.UserData})
+	return s.Store.PersonUpdate(ctx, facesnap.PersonUpdateParams{Ref: ref(acct, kind, groupID), PersonID: personID, Name: p.Name, UserData: p.UserData})
 }
 
 // DeletePerson removes a person and its faces.

@@ -333,6 +333,7 @@ func TestAPI_Errors(t *testing.T) {
 		{name: "malformed-json", method: "PUT", path: "/persongroups/n", body: `{"name":`, status: 400, code: "BadArgument"},
 		{method: "PUT", path: "/persongroups/n", body: `{"name":"n"}`, contentType: "text/plain", status: 415, code: "BadArgument"},
 		{method: "PUT", path: "/persongroups/n", body: `{"name":"n"} {}`, status: 400, code: "BadArgument"},
+		{name: "nothing-to-update", method: "PATCH", path: "/persongroups/g", body: `{}`, status: 400, code: "BadArgument"},
 		{method: "GET", path: "/persongroups?top=0", status: 400, code: "BadArgument"},
 		{method: "GET", path: "/persongroups?top=1001", status: 400, code: "BadArgument"},
 		{method: "GET", path: "/persongroups/g?returnRecognitionModel=maybe", status: 400, code: "BadArgument"},
