@@ -293,3 +293,35 @@ func TestSnapshot_ImportDamagedExport(t *testing.T) {
 	applyAndWait(t, ctx, sb.B, k, uuid.Must(uuid.FromString(imported.ID)), "from-import")
 	compareSnapshotted(t, want, readSnapshotted(t, ctx, sb.B, k.typ, "from-import", 1000, true))
 }
+
+// TestSnapshot_ApplyFaceListQuota: an account holds at most 64 face lists
+// (CONTRACT.md, "Limits"); an apply must not make a 65th. It fails with a
+// message instead, and succeeds once a slot is free.
+func TestSnapshot_ApplyFaceListQuota(t *testing.T) {
+	t.Parallel()
+	sb := setupSnap(t, harness.Options{})
+	ctx := ctxFor(t)
+	k := snapKindOf(face.SnapshotObjectTypeFaceList)
+	k.build(t, ctx, sb.A, "quota", 1600)
+	want := readSnapshotted(t, ctx, sb.A, k.typ, "quota", 1000, true)
+	snapID := takeAndWait(t, ctx, sb.A, k.typ, "quota", []uuid.UUID{subOf(sb.b)}, "")
+	for i := range 64 {
+		_, err := sb.B.FaceList.Create(ctx, fmt.Sprintf("fl-%02d", i), face.MetaDataContract{Name: ptr("n")})
+		must(t, err, fmt.Sprintf("create face list %d of 64", i+1))
+	}
+	r, err := sb.B.Snapshot.Apply(ctx, snapID, face.ApplySnapshotRequest{ObjectID: ptr("fl-64")})
+	refusedOrFailed(t, sb.B, r, err, "apply a face list snapshot into an account with 64 face lists")
+	l, err := sb.B.FaceList.List(ctx, nil)
+	must(t, err, "list face lists")
+	if l.Value == nil || len(*l.Value) != 64 {
+		t.Errorf("B has %d face lists after the apply, want 64", len(*l.Value))
+	}
+	if k.exists(t, ctx, sb.B, "fl-64") {
+		// What follows needs fl-64 free; it would only repeat this error.
+		t.Fatalf("the apply created a 65th face list")
+	}
+	_, err = sb.B.FaceList.Delete(ctx, "fl-00")
+	must(t, err, "free a slot")
+	applyAndWait(t, ctx, sb.B, k, snapID, "fl-64")
+	compareSnapshotted(t, want, readSnapshotted(t, ctx, sb.B, k.typ, "fl-64", 1000, true))
+}
