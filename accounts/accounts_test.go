@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,6 +76,10 @@ func TestService_Provision(t *testing.T) {
 			if tt.wantErr {
 				if err == nil {
 					t.Fatal("Provision succeeded, want an error")
+				}
+				// Errors end up in logs: they never quote a key.
+				if strings.Contains(err.Error(), "k1") {
+					t.Errorf("error %q quotes the key", err)
 				}
 				return
 			}
