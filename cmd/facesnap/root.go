@@ -28,5 +28,6 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	root.SetErr(m.Stderr)
 	root.SetArgs(args)
 	root.AddCommand(m.serveCommand(), m.accountCommand())
+	m.registerClientCommands(root)
 	return root.ExecuteContext(ctx)
 }
