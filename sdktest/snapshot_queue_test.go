@@ -13,7 +13,7 @@ import (
 	"facesnap/sdktest/harness"
 )
 
-// wireStatus reads an operation's status string over raw HTTP.
+// wireStatus reads an operation over raw HTTP.
 func wireStatus(t *testing.T, srv *harness.Server, key string, op uuid.UUID) wireOperation {
 	t.Helper()
 	r, _ := rawOperation(t, srv, key, op)
@@ -24,43 +24,124 @@ func wireStatus(t *testing.T, srv *harness.Server, key string, op uuid.UUID) wir
 	return st
 }
 
-// TestSnapshot_QueuedTakeOfDeletedSource: with --workers 1 and a large
-// take running, a second take waits as notstarted; its source deleted
-// while it waits makes it fail with a message once it runs, and leaves no
-// snapshot.
-func TestSnapshot_QueuedTakeOfDeletedSource(t *testing.T) {
+// TestSnapshot_Queued runs a server with --workers 1 and keeps its one
+// worker busy with the take of a 50,000-face LargePersonGroup, so that
+// operations started meanwhile wait as notstarted. Each case checks that
+// the large take still ran after its own reads (so the worker really was
+// busy throughout); if the take was already over, the case is tried again.
+func TestSnapshot_Queued(t *testing.T) {
 	t.Parallel()
 	sb := bigServer(t, "big", applyPersons, "--workers", "1")
 	ctx := harness.Context(t, 3*time.Minute)
 	scope := []uuid.UUID{subOf(sb.b)}
 	fl := snapKindOf(face.SnapshotObjectTypeFaceList)
+	fl.build(t, ctx, sb.A, "small", 1200)
+	wantSmall := readSnapshotted(t, ctx, sb.A, fl.typ, "small", 1000, true)
 
-	for attempt := range 3 {
-		gone := fmt.Sprintf("gone-%d", attempt)
-		fl.build(t, ctx, sb.A, gone, uint64(1200+10*attempt))
-		before := len(snapshotIDs(t, sb.A, fl.typ, nil))
-		bigOp := takeSnapshot(t, ctx, sb.A, face.SnapshotObjectTypeLargePersonGroup, "big", scope, "")
-		smallOp := takeSnapshot(t, ctx, sb.A, fl.typ, gone, scope, "")
-		_, err := sb.A.FaceList.Delete(ctx, gone)
-		must(t, err, "delete the queued take's source")
-		// Only if the big take still runs after these reads was the one
-		// worker busy throughout, so the small take cannot have started.
-		small := wireStatus(t, sb.srv, sb.a.Key, smallOp)
-		big := wireStatus(t, sb.srv, sb.a.Key, bigOp)
-		if big.Status != "running" {
-			t.Logf("attempt %d: the large take was %s before the check; retrying", attempt, big.Status)
-			waitOperation(t, ctx, sb.A, smallOp)
-			continue
+	// queued runs body while the large take occupies the worker; body
+	// returns a check to run only if the worker was busy throughout.
+	queued := func(t *testing.T, body func(attempt int) (check func())) {
+		t.Helper()
+		for attempt := range 3 {
+			bigOp := takeSnapshot(t, ctx, sb.A, face.SnapshotObjectTypeLargePersonGroup, "big", scope, "")
+			check := body(attempt)
+			big := wireStatus(t, sb.srv, sb.a.Key, bigOp)
+			if big.Status == "running" {
+				check()
+				expectSucceeded(t, waitOperation(t, ctx, sb.A, bigOp), "the large take")
+				return
+			}
+			t.Logf("attempt %d: the large take was %s before the checks; trying again", attempt, big.Status)
+			waitOperation(t, ctx, sb.A, bigOp)
 		}
-		if small.Status != "notstarted" {
-			t.Errorf("take queued behind a running one with --workers 1 is %q, want notstarted", small.Status)
-		}
-		expectFailed(t, waitOperation(t, ctx, sb.A, smallOp), "take whose source was deleted while it was queued")
-		expectSucceeded(t, waitOperation(t, ctx, sb.A, bigOp), "the large take")
-		if n := len(snapshotIDs(t, sb.A, fl.typ, nil)); n != before {
-			t.Errorf("the failed take left a snapshot: %d FaceList snapshots, %d before", n, before)
-		}
-		return
+		t.Fatalf("the large take never outlasted the queued operations' checks in 3 attempts")
 	}
-	t.Fatalf("the large take never outlasted the queued one's checks in 3 attempts")
+
+	t.Run("TakeOfDeletedSource", func(t *testing.T) {
+		queued(t, func(attempt int) func() {
+			gone := fmt.Sprintf("gone-%d", attempt)
+			fl.build(t, ctx, sb.A, gone, uint64(1210+10*attempt))
+			before := len(snapshotIDs(t, sb.A, fl.typ, nil))
+			op := takeSnapshot(t, ctx, sb.A, fl.typ, gone, scope, "")
+			_, err := sb.A.FaceList.Delete(ctx, gone)
+			must(t, err, "delete the queued take's source")
+			st := wireStatus(t, sb.srv, sb.a.Key, op)
+			return func() {
+				if st.Status != "notstarted" {
+					t.Errorf("take queued behind a running one with --workers 1 is %q, want notstarted", st.Status)
+				}
+				expectFailed(t, waitOperation(t, ctx, sb.A, op), "take whose source was deleted while it was queued")
+				if n := len(snapshotIDs(t, sb.A, fl.typ, nil)); n != before {
+					t.Errorf("the failed take left a snapshot: %d FaceList snapshots, %d before", n, before)
+				}
+			}
+		})
+	})
+
+	t.Run("ApplyReservesTarget", func(t *testing.T) {
+		snapID := takeAndWait(t, ctx, sb.A, fl.typ, "small", scope, "")
+		queued(t, func(attempt int) func() {
+			id := fmt.Sprintf("reserved-%d", attempt)
+			op := applySnapshot(t, ctx, sb.B, snapID, id)
+			st := wireStatus(t, sb.srv, sb.b.Key, op)
+			_, createErr := sb.B.FaceList.Create(ctx, id, face.MetaDataContract{Name: ptr("B's own")})
+			_, getErr := sb.B.FaceList.Get(ctx, id, nil)
+			return func() {
+				if st.Status != "notstarted" {
+					t.Errorf("apply queued behind a running take is %q, want notstarted", st.Status)
+				}
+				expectAPIError(t, createErr, "create the id a queued apply reserved", http.StatusConflict, "FaceListExists")
+				expectAPIError(t, getErr, "get the id a queued apply reserved", http.StatusNotFound, "FaceListNotFound")
+				applyDone := waitOperation(t, ctx, sb.B, op)
+				if loc := expectSucceeded(t, applyDone, "queued apply"); loc != "/facelists/"+id {
+					t.Errorf("queued apply: resourceLocation %q", loc)
+				}
+				compareSnapshotted(t, wantSmall, readSnapshotted(t, ctx, sb.B, fl.typ, id, 1000, true))
+			}
+		})
+	})
+
+	t.Run("ApplyOfDeletedSnapshot", func(t *testing.T) {
+		// Taken before the worker gets busy: one for each attempt.
+		var snaps []uuid.UUID
+		for range 3 {
+			snaps = append(snaps, takeAndWait(t, ctx, sb.A, fl.typ, "small", scope, ""))
+		}
+		queued(t, func(attempt int) func() {
+			snapID := snaps[attempt]
+			id := fmt.Sprintf("orphan-%d", attempt)
+			op := applySnapshot(t, ctx, sb.B, snapID, id)
+			_, err := sb.A.Snapshot.Delete(ctx, snapID)
+			must(t, err, "delete the snapshot a queued apply waits for")
+			st := wireStatus(t, sb.srv, sb.b.Key, op)
+			return func() {
+				if st.Status != "notstarted" {
+					t.Errorf("apply queued behind a running take is %q, want notstarted", st.Status)
+				}
+				expectFailed(t, waitOperation(t, ctx, sb.B, op), "apply of a snapshot deleted while the apply was queued")
+				if fl.exists(t, ctx, sb.B, id) {
+					t.Errorf("failed apply left %s", id)
+				}
+				_, err := sb.B.FaceList.Create(ctx, id, face.MetaDataContract{Name: ptr("free again")})
+				if err != nil {
+					t.Errorf("create the failed apply's target id: %s", describe(err))
+				}
+			}
+		})
+	})
+
+	t.Run("KillWhileQueued", func(t *testing.T) {
+		queued(t, func(attempt int) func() {
+			op := takeSnapshot(t, ctx, sb.A, fl.typ, "small", scope, "queued across a crash")
+			st := wireStatus(t, sb.srv, sb.a.Key, op)
+			return func() {
+				if st.Status != "notstarted" {
+					t.Errorf("take queued behind a running one is %q, want notstarted", st.Status)
+				}
+				sb.srv.Kill()
+				sb.srv.Restart()
+				expectSucceeded(t, waitOperation(t, ctx, sb.A, op), "take queued when the server was killed")
+			}
+		})
+	})
 }
