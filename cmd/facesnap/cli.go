@@ -25,6 +25,10 @@ func (m *Main) registerClientCommands(root *cobra.Command) {
 	root.AddCommand(
 		m.snapshotCommand(),
 		m.operationCommand(),
+		m.migrateCommand(),
+		m.groupCommand(),
+		m.personCommand(),
+		m.faceCommand(),
 	)
 }
 
