@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -372,4 +373,25 @@ func TestRaw_WireFormat(t *testing.T) {
 	r.ExpectError(t, "DELETE missing", 404, "PersonGroupNotFound")
 	r = srv.Do(t, jsonReq(http.MethodPatch, "/facelists/nope", k, `{"name":"x"}`))
 	r.ExpectError(t, "PATCH missing", 404, "FaceListNotFound")
+}
+
+// TestRaw_RateLimit: with --rate-limit, a burst beyond the limit gets 429
+// with Retry-After (seconds) and the JSON error body. The loop is bounded;
+// nothing here measures time.
+func TestRaw_RateLimit(t *testing.T) {
+	t.Parallel()
+	a := harness.NewAccount()
+	srv := harness.Start(t, harness.Options{Accounts: []harness.Account{a}, ExtraArgs: []string{"--rate-limit", "1"}})
+	var r harness.Response
+	for i := 0; i < 200; i++ {
+		r = srv.Do(t, jsonReq(http.MethodGet, "/persongroups", a.Key, ""))
+		if r.Status != http.StatusOK {
+			break
+		}
+	}
+	r.ExpectError(t, "burst over --rate-limit 1", http.StatusTooManyRequests, "")
+	ra := r.Header.Get("Retry-After")
+	if n, err := strconv.Atoi(ra); err != nil || n < 1 {
+		t.Errorf("Retry-After %q, want a whole number of seconds ≥ 1", ra)
+	}
 }

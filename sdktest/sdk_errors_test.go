@@ -106,3 +106,25 @@ func TestErrors_IDLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestErrors_FaceListFaceQuota: a FaceList holds at most 1,000 faces.
+func TestErrors_FaceListFaceQuota(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := ctxFor(t)
+	c := tb.A.FaceList
+	_, err := c.Create(ctx, "full", face.MetaDataContract{Name: ptr("full")})
+	must(t, err, "create")
+	img := harness.PNG(t, 48, 48, 51)
+	for i := 0; i < 1000; i++ {
+		_, err := c.AddFaceFromStream(ctx, "full", rc(img), "", []int32{0, 0, 40, 40}, "")
+		must(t, err, fmt.Sprintf("add face %d of 1000", i+1))
+	}
+	_, err = c.AddFaceFromStream(ctx, "full", rc(img), "", []int32{0, 0, 40, 40}, "")
+	expectAPIError(t, err, "add the 1001st face to a face list", http.StatusForbidden, "QuotaExceeded")
+	l, err := c.Get(ctx, "full", nil)
+	must(t, err, "get")
+	if n := len(*l.PersistedFaces); n != 1000 {
+		t.Errorf("face list has %d faces, want 1000", n)
+	}
+}
