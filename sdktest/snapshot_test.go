@@ -518,6 +518,9 @@ func compareSnapshotted(t *testing.T, src, dst snapshotted) {
 			t.Errorf("target training status %+v, want succeeded without a train of its own", dst.Training)
 		} else if dst.Training.LastSuccessfulTraining == nil {
 			t.Errorf("target training succeeded without lastSuccessfulTrainingDateTime")
+		} else if src.Training.LastSuccessfulTraining == nil || !dst.Training.LastSuccessfulTraining.Equal(src.Training.LastSuccessfulTraining.Time) {
+			// The snapshot carries the training result, not a new one.
+			t.Errorf("target lastSuccessfulTraining %v, want the source's %v", dst.Training.LastSuccessfulTraining, src.Training.LastSuccessfulTraining)
 		}
 	}
 }
@@ -695,5 +698,32 @@ func TestSnapshot_ParallelApplies(t *testing.T) {
 		}
 		expectSucceeded(t, waitOperation(t, ctx, sb.B, op), fmt.Sprintf("parallel apply %d", i))
 		compareSnapshotted(t, want, readSnapshotted(t, ctx, sb.B, k.typ, fmt.Sprintf("par-%d", i), 1000, true))
+	}
+}
+
+// TestSnapshot_UntrainedSource: a LargeFaceList that was never trained
+// applies as one that was never trained either (404 LargeFaceListNotTrained,
+// as the source answers), with its faces.
+func TestSnapshot_UntrainedSource(t *testing.T) {
+	t.Parallel()
+	sb := setupSnap(t, harness.Options{})
+	ctx := ctxFor(t)
+	k := snapKindOf(face.SnapshotObjectTypeLargeFaceList)
+	_, err := sb.A.LargeFaceList.Create(ctx, "untrained", face.MetaDataContract{Name: ptr("untrained")})
+	must(t, err, "create")
+	for i := range 2 {
+		_, err = sb.A.LargeFaceList.AddFaceFromStream(ctx, "untrained", rc(snapImage(t, uint64(1700+i))), fmt.Sprint(i), target, "")
+		must(t, err, "add face")
+	}
+	_, err = sb.A.LargeFaceList.GetTrainingStatus(ctx, "untrained")
+	expectAPIError(t, err, "source training status", http.StatusNotFound, "LargeFaceListNotTrained")
+	snapID := takeAndWait(t, ctx, sb.A, k.typ, "untrained", []uuid.UUID{subOf(sb.b)}, "")
+	applyAndWait(t, ctx, sb.B, k, snapID, "copy")
+	_, err = sb.B.LargeFaceList.GetTrainingStatus(ctx, "copy")
+	expectAPIError(t, err, "target training status", http.StatusNotFound, "LargeFaceListNotTrained")
+	l, err := sb.B.LargeFaceList.ListFaces(ctx, "copy", "", nil)
+	must(t, err, "list target faces")
+	if l.Value == nil || len(*l.Value) != 2 {
+		t.Errorf("target has %v faces, want 2", l.Value)
 	}
 }
