@@ -96,8 +96,8 @@ func (s *Service) TrainingStatus(ctx context.Context, acct facesnap.Account, kin
 	if err := checkExistingID(kind, id); err != nil {
 		return facesnap.Training{}, err
 	}
-	// One read: TrainingGet reports a missing collection as not found and
-	// a never-trained one as the zero Training.
+	// TrainingGet reports a missing collection as not found and a
+	// never-trained one as the zero Training.
 	t, err := s.Store.TrainingGet(ctx, ref(acct, kind, id))
 	if err != nil {
 		return facesnap.Training{}, err
@@ -105,6 +105,13 @@ func (s *Service) TrainingStatus(ctx context.Context, acct facesnap.Account, kin
 	if t.Status == "" {
 		return facesnap.Training{}, &NotTrainedError{Kind: kind, Message: phrase(kind) + " not trained."}
 	}
+	// The API's createdDateTime is when the collection was created (spec:
+	// TrainingStatus.createdDateTime), not when training was requested.
+	c, err := s.Store.CollectionGet(ctx, ref(acct, kind, id))
+	if err != nil {
+		return facesnap.Training{}, err
+	}
+	t.CreatedAt = c.CreatedAt
 	return t, nil
 }
 
