@@ -9,6 +9,12 @@ import (
 // and runs fn on each concurrently. Chunks smaller than minChunk are not
 // worth a goroutine.
 func parallelFor(n, minChunk int, fn func(lo, hi int)) {
+	parallelForAligned(n, minChunk, 1, fn)
+}
+
+// parallelForAligned is parallelFor with chunk sizes a multiple of align
+// (but the last).
+func parallelForAligned(n, minChunk, align int, fn func(lo, hi int)) {
 	workers := runtime.GOMAXPROCS(0)
 	if minChunk < 1 {
 		minChunk = 1
@@ -22,6 +28,7 @@ func parallelFor(n, minChunk int, fn func(lo, hi int)) {
 	}
 	var wg sync.WaitGroup
 	chunk := (n + workers - 1) / workers
+	chunk = (chunk + align - 1) / align * align
 	for lo := 0; lo < n; lo += chunk {
 		hi := min(lo+chunk, n)
 		wg.Add(1)
@@ -40,7 +47,7 @@ func parallelFor(n, minChunk int, fn func(lo, hi int)) {
 const (
 	kTile  = 256
 	nTile  = 256
-	mBlock = 64
+	mBlock = 60 // a multiple of 6: only a last block ends in four rows
 )
 
 // gemm computes c = act(a·b + bias), bias broadcast over rows, where a is
@@ -48,49 +55,122 @@ const (
 // are shared among the cores, and each block of rows gets its activation
 // while it is still in cache.
 func gemm(m, n, k int, a []float32, lda int, b, bias, c []float32, act activation) {
-	parallelFor(m, 16, func(lo, hi int) {
+	// Chunks of whole groups of six rows leave the fewest rows to the
+	// padded tail.
+	parallelForAligned(m, 16, 6, func(lo, hi int) {
 		gemmRows(lo, hi, n, k, a, lda, b, bias, c, act)
 	})
 }
 
+// zeroBias starts kernel blocks of a product without bias.
+var zeroBias [16]float32
+
 func gemmRows(lo, hi, n, k int, a []float32, lda int, b, bias, c []float32, act activation) {
-	for i := lo; i < hi; i++ {
-		row := c[i*n : i*n+n]
-		if bias != nil {
-			copy(row, bias[:n])
-		} else {
-			clear(row)
+	initRows := func(lo, hi, jlo int) {
+		for i := lo; i < hi; i++ {
+			row := c[i*n+jlo : i*n+n]
+			if bias != nil {
+				copy(row, bias[jlo:n])
+			} else {
+				clear(row)
+			}
 		}
 	}
 	if !useAVX2 || k == 0 {
+		initRows(lo, hi, 0)
 		gemmPortable(lo, hi, 0, n, n, k, a, lda, b, c)
 		act.apply(c[lo*n : hi*n])
 		return
 	}
-	rows4 := lo + (hi-lo)/4*4
-	cols16 := n / 16 * 16
-	// Bounds the kernel relies on, checked once here rather than per call.
-	if rows4 > lo && cols16 > 0 {
-		_ = a[(rows4-1)*lda+k-1]
-		_ = b[(k-1)*n+cols16-1]
-		_ = c[(rows4-1)*n+cols16-1]
+	// Rows in groups of six, then at most one group of four, for the
+	// kernels; the rest, and columns past the last multiple of 16, by the
+	// portable loops.
+	rowsK := lo + (hi-lo)/6*6
+	if hi-rowsK >= 4 {
+		rowsK += 4
 	}
-	for i0 := lo; i0 < rows4; i0 += mBlock {
-		i1 := min(i0+mBlock, rows4)
+	cols16 := n / 16 * 16
+	// Bounds the kernels rely on, checked once here rather than per call.
+	if rowsK > lo && cols16 > 0 {
+		_ = a[(rowsK-1)*lda+k-1]
+		_ = b[(k-1)*n+cols16-1]
+		_ = c[(rowsK-1)*n+cols16-1]
+		if bias != nil {
+			_ = bias[cols16-1]
+		}
+	}
+	for i0 := lo; i0 < rowsK; i0 += mBlock {
+		i1 := min(i0+mBlock, rowsK)
+		initRows(i0, i1, cols16)
 		for k0 := 0; k0 < k; k0 += kTile {
 			kn := min(kTile, k-k0)
 			for j0 := 0; j0 < cols16; j0 += 16 {
 				bp := &b[k0*n+j0]
-				for i := i0; i < i1; i += 4 {
-					kernel4x16(kn, &a[i*lda+k0], lda, bp, n, &c[i*n+j0], n)
+				// The first slice of k starts C from the bias instead of
+				// reading it: no separate pass to initialise C.
+				var init *float32
+				if k0 == 0 {
+					init = &zeroBias[0]
+					if bias != nil {
+						init = &bias[j0]
+					}
+				}
+				i := i0
+				for ; i+6 <= i1; i += 6 {
+					kernel6x16(kn, &a[i*lda+k0], lda, bp, n, &c[i*n+j0], n, init)
+				}
+				for ; i+4 <= i1; i += 4 {
+					kernel4x16(kn, &a[i*lda+k0], lda, bp, n, &c[i*n+j0], n, init)
 				}
 			}
 		}
 		gemmPortable(i0, i1, cols16, n, n, k, a, lda, b, c)
 		act.apply(c[i0*n : i1*n])
 	}
-	gemmPortable(rows4, hi, 0, n, n, k, a, lda, b, c)
-	act.apply(c[rows4*n : hi*n])
+	if rowsK < hi {
+		gemmTail(rowsK, hi, n, k, a, lda, b, bias, c)
+		act.apply(c[rowsK*n : hi*n])
+	}
+}
+
+// gemmTail computes the last one to three rows through the four-row
+// kernel, on copies padded with zero rows: a single row in the portable
+// loop costs as much as dozens in the kernel, and every layer has such a
+// tail (the fully connected layers are nothing but one).
+func gemmTail(lo, hi, n, k int, a []float32, lda int, b, bias, c []float32) {
+	cols16 := n / 16 * 16
+	rows := hi - lo
+	ta := getBuf(4 * k)
+	tc := getBuf(4 * n)
+	defer putBuf(ta)
+	defer putBuf(tc)
+	clear(ta)
+	for r := 0; r < rows; r++ {
+		copy(ta[r*k:(r+1)*k], a[(lo+r)*lda:(lo+r)*lda+k])
+	}
+	for i := 0; i < 4; i++ {
+		row := tc[i*n+cols16 : i*n+n]
+		if bias != nil {
+			copy(row, bias[cols16:n])
+		} else {
+			clear(row)
+		}
+	}
+	for k0 := 0; k0 < k; k0 += kTile {
+		kn := min(kTile, k-k0)
+		for j0 := 0; j0 < cols16; j0 += 16 {
+			var init *float32
+			if k0 == 0 {
+				init = &zeroBias[0]
+				if bias != nil {
+					init = &bias[j0]
+				}
+			}
+			kernel4x16(kn, &ta[k0], k, &b[k0*n+j0], n, &tc[j0], n, init)
+		}
+	}
+	gemmPortable(0, rows, cols16, n, n, k, ta, k, b, tc)
+	copy(c[lo*n:hi*n], tc[:rows*n])
 }
 
 // gemmPortable adds a·b into rows [lo, hi) and columns [jlo, jhi) of c.

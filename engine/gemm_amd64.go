@@ -7,7 +7,10 @@ package engine
 // the networks need to beat the reference's SIMD wasm.
 
 //go:noescape
-func kernel4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
+func kernel4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32)
+
+//go:noescape
+func kernel6x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32)
 
 func cpuHasAVX2FMA() bool
 

@@ -2,12 +2,14 @@
 
 #include "textflag.h"
 
-// func kernel4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
+// func kernel4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32)
 //
-// C[0:4][0:16] += A[0:4][0:k] · B[0:k][0:16], strides in elements. Eight
-// YMM accumulators hold the 4×16 block of C; each step broadcasts one
-// element of each A row against two vectors of the B row.
-TEXT ·kernel4x16(SB), NOSPLIT, $0-56
+// C[0:4][0:16] += A[0:4][0:k] · B[0:k][0:16], strides in elements; when
+// bias is not nil, C's old values are ignored and every row starts from
+// bias[0:16] instead. Eight YMM accumulators hold the 4×16 block of C;
+// each step broadcasts one element of each A row against two vectors of
+// the B row.
+TEXT ·kernel4x16(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -15,6 +17,7 @@ TEXT ·kernel4x16(SB), NOSPLIT, $0-56
 	MOVQ ldb+32(FP), R9
 	MOVQ c+40(FP), DX
 	MOVQ ldc+48(FP), R10
+	MOVQ bias+56(FP), AX
 	SHLQ $2, R8
 	SHLQ $2, R9
 	SHLQ $2, R10
@@ -23,23 +26,37 @@ TEXT ·kernel4x16(SB), NOSPLIT, $0-56
 	LEAQ (R11)(R8*1), R12
 	LEAQ (R12)(R8*1), R13
 
-	MOVQ DX, AX
+	TESTQ AX, AX
+	JZ    k4loadc
 	VMOVUPS (AX), Y0
 	VMOVUPS 32(AX), Y1
-	ADDQ R10, AX
+	VMOVAPS Y0, Y2
+	VMOVAPS Y1, Y3
+	VMOVAPS Y0, Y4
+	VMOVAPS Y1, Y5
+	VMOVAPS Y0, Y6
+	VMOVAPS Y1, Y7
+	JMP     k4start
+
+k4loadc:
+	MOVQ    DX, AX
+	VMOVUPS (AX), Y0
+	VMOVUPS 32(AX), Y1
+	ADDQ    R10, AX
 	VMOVUPS (AX), Y2
 	VMOVUPS 32(AX), Y3
-	ADDQ R10, AX
+	ADDQ    R10, AX
 	VMOVUPS (AX), Y4
 	VMOVUPS 32(AX), Y5
-	ADDQ R10, AX
+	ADDQ    R10, AX
 	VMOVUPS (AX), Y6
 	VMOVUPS 32(AX), Y7
 
+k4start:
 	TESTQ CX, CX
-	JZ    store
+	JZ    k4store
 
-loop:
+k4loop:
 	VMOVUPS      (DI), Y8
 	VMOVUPS      32(DI), Y9
 	VBROADCASTSS (SI), Y10
@@ -60,9 +77,9 @@ loop:
 	ADDQ         $4, R13
 	ADDQ         R9, DI
 	DECQ         CX
-	JNZ          loop
+	JNZ          k4loop
 
-store:
+k4store:
 	MOVQ    DX, AX
 	VMOVUPS Y0, (AX)
 	VMOVUPS Y1, 32(AX)
@@ -75,6 +92,122 @@ store:
 	ADDQ    R10, AX
 	VMOVUPS Y6, (AX)
 	VMOVUPS Y7, 32(AX)
+	VZEROUPPER
+	RET
+
+// func kernel6x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32)
+//
+// kernel4x16 for six rows: twelve accumulators, so each pair of B vectors
+// loaded feeds twelve multiply-adds.
+TEXT ·kernel6x16(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R10
+	MOVQ bias+56(FP), AX
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+
+	TESTQ AX, AX
+	JZ    k6loadc
+	VMOVUPS (AX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVAPS Y0, Y2
+	VMOVAPS Y1, Y3
+	VMOVAPS Y0, Y4
+	VMOVAPS Y1, Y5
+	VMOVAPS Y0, Y6
+	VMOVAPS Y1, Y7
+	VMOVAPS Y0, Y8
+	VMOVAPS Y1, Y9
+	VMOVAPS Y0, Y10
+	VMOVAPS Y1, Y11
+	JMP     k6start
+
+k6loadc:
+	MOVQ    DX, AX
+	VMOVUPS (AX), Y0
+	VMOVUPS 32(AX), Y1
+	ADDQ    R10, AX
+	VMOVUPS (AX), Y2
+	VMOVUPS 32(AX), Y3
+	ADDQ    R10, AX
+	VMOVUPS (AX), Y4
+	VMOVUPS 32(AX), Y5
+	ADDQ    R10, AX
+	VMOVUPS (AX), Y6
+	VMOVUPS 32(AX), Y7
+	ADDQ    R10, AX
+	VMOVUPS (AX), Y8
+	VMOVUPS 32(AX), Y9
+	ADDQ    R10, AX
+	VMOVUPS (AX), Y10
+	VMOVUPS 32(AX), Y11
+
+k6start:
+	// A rows: SI, R11, R12, R13, AX, BX.
+	LEAQ (SI)(R8*1), R11
+	LEAQ (R11)(R8*1), R12
+	LEAQ (R12)(R8*1), R13
+	LEAQ (R13)(R8*1), AX
+	LEAQ (AX)(R8*1), BX
+	TESTQ CX, CX
+	JZ    k6store
+
+k6loop:
+	VMOVUPS      (DI), Y12
+	VMOVUPS      32(DI), Y13
+	VBROADCASTSS (SI), Y14
+	VFMADD231PS  Y12, Y14, Y0
+	VFMADD231PS  Y13, Y14, Y1
+	VBROADCASTSS (R11), Y15
+	VFMADD231PS  Y12, Y15, Y2
+	VFMADD231PS  Y13, Y15, Y3
+	VBROADCASTSS (R12), Y14
+	VFMADD231PS  Y12, Y14, Y4
+	VFMADD231PS  Y13, Y14, Y5
+	VBROADCASTSS (R13), Y15
+	VFMADD231PS  Y12, Y15, Y6
+	VFMADD231PS  Y13, Y15, Y7
+	VBROADCASTSS (AX), Y14
+	VFMADD231PS  Y12, Y14, Y8
+	VFMADD231PS  Y13, Y14, Y9
+	VBROADCASTSS (BX), Y15
+	VFMADD231PS  Y12, Y15, Y10
+	VFMADD231PS  Y13, Y15, Y11
+	ADDQ         $4, SI
+	ADDQ         $4, R11
+	ADDQ         $4, R12
+	ADDQ         $4, R13
+	ADDQ         $4, AX
+	ADDQ         $4, BX
+	ADDQ         R9, DI
+	DECQ         CX
+	JNZ          k6loop
+
+k6store:
+	MOVQ    DX, AX
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	ADDQ    R10, AX
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y3, 32(AX)
+	ADDQ    R10, AX
+	VMOVUPS Y4, (AX)
+	VMOVUPS Y5, 32(AX)
+	ADDQ    R10, AX
+	VMOVUPS Y6, (AX)
+	VMOVUPS Y7, 32(AX)
+	ADDQ    R10, AX
+	VMOVUPS Y8, (AX)
+	VMOVUPS Y9, 32(AX)
+	ADDQ    R10, AX
+	VMOVUPS Y10, (AX)
+	VMOVUPS Y11, 32(AX)
 	VZEROUPPER
 	RET
 

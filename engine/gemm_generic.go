@@ -6,8 +6,12 @@ package engine
 
 const useAVX2 = false
 
-func kernel4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int) {
+func kernel4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32) {
 	panic("kernel4x16 without assembly")
+}
+
+func kernel6x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32) {
+	panic("kernel6x16 without assembly")
 }
 
 func dw3x3(out, in, w, scale, shift *float32, c, rowStride int, lo, hi float32) {

@@ -31,12 +31,19 @@ func randSlice(r *rand.Rand, n int) []float32 {
 func TestGemm(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
-	for _, tc := range []struct{ m, n, k, lda int }{
-		{1, 1, 1, 1}, {7, 5, 3, 3}, {33, 300, 270, 270}, {64, 18, 1024, 1030}, {5, 513, 9, 9},
+	for _, tc := range []struct {
+		m, n, k, lda int
+		noBias       bool
+	}{
+		{1, 1, 1, 1, false}, {7, 5, 3, 3, false}, {33, 300, 270, 270, false}, {64, 18, 1024, 1030, false},
+		{5, 513, 9, 9, false}, {130, 48, 40, 40, true}, {70, 32, 600, 600, true},
 	} {
 		a := randSlice(r, tc.m*tc.lda)
 		b := randSlice(r, tc.k*tc.n)
 		bias := randSlice(r, tc.n)
+		if tc.noBias {
+			bias = nil
+		}
 		got := make([]float32, tc.m*tc.n)
 		want := make([]float32, tc.m*tc.n)
 		gemm(tc.m, tc.n, tc.k, a, tc.lda, b, bias, got, actNone)

@@ -104,7 +104,7 @@ func squareInput(img *rgbImage, r image.Rectangle, size int, center bool) *tenso
 	cols := taps(offX, cw)
 	rows := taps(offY, ch)
 
-	out := newTensor(size, size, 3)
+	out := newTensorDirty(size, size, 3)
 	px := func(y, x int) (float32, float32, float32) {
 		if y < 0 || x < 0 {
 			return 0, 0, 0

@@ -27,7 +27,12 @@ type separable struct {
 	pw *conv
 }
 
-func (s *separable) forward(x *tensor) *tensor { return s.pw.forward(s.dw.forward(x)) }
+func (s *separable) forward(x *tensor) *tensor {
+	mid := s.dw.forward(x)
+	out := s.pw.forward(mid)
+	mid.release()
+	return out
+}
 
 func loadSeparable(m weightMap, prefix string, stride int) (*separable, error) {
 	dw, err := m.get(prefix+"/depthwise_filter", 3, 3, 0, 1)
@@ -61,7 +66,11 @@ func (d *denseBlock) forward(x *tensor) *tensor {
 	out3 := d.conv1_3[1].forward(in3)
 	in4 := addTensors(actRelu, out1, out2, out3)
 	out4 := d.conv1_3[2].forward(in4)
-	return addTensors(actRelu, out1, out2, out3, out4)
+	out := addTensors(actRelu, out1, out2, out3, out4)
+	for _, t := range []*tensor{out1, out2, in3, out3, in4, out4} {
+		t.release()
+	}
+	return out
 }
 
 // landmarkNet is faceLandmark68Net: four dense blocks, a 7×7 average pool
@@ -126,9 +135,14 @@ func (n *landmarkNet) landmarks(img *rgbImage, r image.Rectangle) [68]point {
 	x := squareInput(img, r, landmarkInputSize, true)
 	normalizeMean(x)
 	for _, d := range n.dense {
-		x = d.forward(x)
+		next := d.forward(x)
+		x.release()
+		x = next
 	}
-	x = pool(x, 7, 2, false)
+	pooled := pool(x, 7, 2, false)
+	x.release()
+	x = pooled
+	defer x.release()
 	out := make([]float32, 136)
 	gemm(1, 136, 256, x.data, 256, n.fcW, n.fcB, out, actNone)
 

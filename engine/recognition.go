@@ -68,11 +68,15 @@ func loadResidual(m weightMap, prefix string, down bool) (*residual, error) {
 }
 
 func (r *residual) forward(x *tensor) *tensor {
-	out := r.conv2.forward(r.conv1.forward(x))
+	mid := r.conv1.forward(x)
+	out := r.conv2.forward(mid)
+	mid.release()
+	defer out.release()
 	if !r.down {
 		return addTensors(actRelu, out, x)
 	}
 	pooled := pool(x, 2, 2, false)
+	defer pooled.release()
 	// A VALID stride-2 convolution can come out one smaller than the pool:
 	// the reference appends a zero row and column to match.
 	sum := newTensor(pooled.h, pooled.w, out.c)
@@ -135,11 +139,16 @@ func (n *recognitionNet) descriptor(img *rgbImage, r image.Rectangle) []float32 
 	}
 	x := squareInput(img, r, recognitionInputSize, true)
 	normalizeMean(x)
-	x = n.stem.forward(x)
-	x = pool(x, 3, 2, true)
-	for _, b := range n.blocks {
-		x = b.forward(x)
+	step := func(next *tensor) {
+		x.release()
+		x = next
 	}
+	step(n.stem.forward(x))
+	step(pool(x, 3, 2, true))
+	for _, b := range n.blocks {
+		step(b.forward(x))
+	}
+	defer x.release()
 	// Global average, then the projection.
 	mean := make([]float32, x.c)
 	for p := 0; p < x.h*x.w; p++ {

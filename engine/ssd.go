@@ -26,10 +26,9 @@ type ssdMobilenet struct {
 		dw *depthwise
 		pw *conv
 	}
-	extra     [8]*conv // prediction layer convs 0..7
-	boxPred   [6]*conv
-	classPred [6]*conv
-	anchors   []float32 // [n][4]
+	extra   [8]*conv // prediction layer convs 0..7
+	heads   [6]ssdHead
+	anchors []float32 // [n][4]
 }
 
 func newSSDMobilenet(m weightMap) (*ssdMobilenet, error) {
@@ -79,24 +78,21 @@ func newSSDMobilenet(m weightMap) (*ssdMobilenet, error) {
 			return nil, err
 		}
 	}
-	for i := 0; i < 6; i++ {
-		for _, kind := range []string{"BoxEncodingPredictor", "ClassPredictor"} {
+	for i := range n.heads {
+		var ws, bs [2]*param
+		for j, kind := range []string{"BoxEncodingPredictor", "ClassPredictor"} {
 			p := fmt.Sprintf("Prediction/BoxPredictor_%d/%s/", i, kind)
-			f, err := m.get(p+"weights", 1, 1, 0, 0)
-			if err != nil {
+			if ws[j], err = m.get(p+"weights", 1, 1, 0, 0); err != nil {
 				return nil, err
 			}
-			b, err := m.get(p+"biases", f.shape[3])
-			if err != nil {
+			if bs[j], err = m.get(p+"biases", ws[j].shape[3]); err != nil {
 				return nil, err
-			}
-			c := newConv(f, b.data, 1, true, actNone)
-			if kind == "ClassPredictor" {
-				n.classPred[i] = c
-			} else {
-				n.boxPred[i] = c
 			}
 		}
+		if ws[1].shape[2] != ws[0].shape[2] {
+			return nil, fmt.Errorf("box predictor %d: box and class inputs differ", i)
+		}
+		n.heads[i] = newSSDHead(ws[0], bs[0], ws[1], bs[1])
 	}
 	a, err := m.get("Output/extra_dim", 1, 0, 4)
 	if err != nil {
@@ -104,6 +100,45 @@ func newSSDMobilenet(m weightMap) (*ssdMobilenet, error) {
 	}
 	n.anchors = a.data
 	return n, nil
+}
+
+// ssdHead is one box predictor: the box-encoding and class 1×1
+// convolutions over the same features, run as one product whose columns
+// are padded to a multiple of 16 so that the fast kernel takes all of it
+// (apart, their 12 and 9 columns went to the portable loop).
+type ssdHead struct {
+	conv       *conv
+	nBox, nCls int
+}
+
+func newSSDHead(bw, bb, cw, cb *param) ssdHead {
+	cin, nBox, nCls := bw.shape[2], bw.shape[3], cw.shape[3]
+	width := (nBox + nCls + 15) / 16 * 16
+	w := make([]float32, cin*width)
+	bias := make([]float32, width)
+	for k := 0; k < cin; k++ {
+		copy(w[k*width:], bw.data[k*nBox:(k+1)*nBox])
+		copy(w[k*width+nBox:], cw.data[k*nCls:(k+1)*nCls])
+	}
+	copy(bias, bb.data)
+	copy(bias[nBox:], cb.data)
+	return ssdHead{
+		conv: newConv(&param{shape: []int{1, 1, cin, width}, data: w}, bias, 1, true, actNone),
+		nBox: nBox, nCls: nCls,
+	}
+}
+
+// forward appends the head's box encodings and class logits, per position
+// in (y, x, anchor) order as the reference reshapes them.
+func (h ssdHead) forward(x *tensor, enc, cls []float32) ([]float32, []float32) {
+	out := h.conv.forward(x)
+	for p := 0; p < out.h*out.w; p++ {
+		row := out.data[p*out.c:]
+		enc = append(enc, row[:h.nBox]...)
+		cls = append(cls, row[h.nBox:h.nBox+h.nCls]...)
+	}
+	out.release()
+	return enc, cls
 }
 
 // ssdBox is a candidate in the network's relative coordinates, as the
@@ -119,7 +154,12 @@ func (n *ssdMobilenet) forward(x *tensor) ([]ssdBox, []float32) {
 	out := n.conv0.forward(x)
 	var conv11 *tensor
 	for i, p := range n.pairs {
-		out = p.pw.forward(p.dw.forward(out))
+		mid := p.dw.forward(out)
+		if i+1 != 12 { // conv11's output is kept for the head
+			out.release()
+		}
+		out = p.pw.forward(mid)
+		mid.release()
 		if i+1 == 11 {
 			conv11 = out
 		}
@@ -127,15 +167,17 @@ func (n *ssdMobilenet) forward(x *tensor) ([]ssdBox, []float32) {
 	feats := [6]*tensor{conv11, out}
 	c := out
 	for i, l := range n.extra {
-		c = l.forward(c)
-		if i%2 == 1 {
-			feats[2+i/2] = c
+		next := l.forward(c)
+		if i%2 == 1 { // conv1, conv3, conv5, conv7 feed the head
+			c.release() // conv0, conv2, ...: used only by the next layer
+			feats[2+i/2] = next
 		}
+		c = next
 	}
 	var enc, cls []float32
 	for i, f := range feats {
-		enc = append(enc, n.boxPred[i].forward(f).data...)
-		cls = append(cls, n.classPred[i].forward(f).data...)
+		enc, cls = n.heads[i].forward(f, enc, cls)
+		f.release()
 	}
 	count := len(n.anchors) / 4
 	boxes := make([]ssdBox, count)
