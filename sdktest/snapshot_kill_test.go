@@ -117,10 +117,11 @@ func unitFeature(rng *rand.Rand) []float32 {
 
 // wireOperation is OperationStatus with facesnap's progress extension.
 type wireOperation struct {
-	Status      string `json:"status"`
-	CreatedTime string `json:"createdTime"`
-	Message     string `json:"message"`
-	Progress    *struct {
+	Status         string `json:"status"`
+	CreatedTime    string `json:"createdTime"`
+	LastActionTime string `json:"lastActionTime"`
+	Message        string `json:"message"`
+	Progress       *struct {
 		Done  int64 `json:"done"`
 		Total int64 `json:"total"`
 	} `json:"progress"`
@@ -143,11 +144,17 @@ func catchMidway(t *testing.T, srv *harness.Server, key string, op uuid.UUID) (w
 			t.Fatalf("operation %s: %v; %s", op, err, r)
 		}
 		last = st
+		if st.Status != "succeeded" && st.Status != "failed" && r.Header.Get("Retry-After") == "" {
+			t.Errorf("operation %s is %s without Retry-After", op, st.Status)
+		}
 		switch st.Status {
 		case "succeeded", "failed":
 			return st, false
 		case "running":
 			if p := st.Progress; p != nil && p.Done > 0 && p.Done < p.Total {
+				if !serviceTime(st.LastActionTime) {
+					t.Errorf("operation %s is moving data (%d/%d) with lastActionTime %q", op, p.Done, p.Total, st.LastActionTime)
+				}
 				return st, true
 			}
 		case "notstarted":
@@ -236,8 +243,14 @@ func TestSnapshot_KillDuringApply(t *testing.T) {
 	want := readBig(t, ctx, sb.A, "big", applyPersons)
 	t.Logf("read the source through the SDK in %v", time.Since(t0).Round(time.Millisecond))
 	t0 = time.Now()
-	snapID := takeAndWait(t, ctx, sb.A, k.typ, "big", []uuid.UUID{subOf(sb.b)}, "")
+	takeOp := takeSnapshot(t, ctx, sb.A, k.typ, "big", []uuid.UUID{subOf(sb.b)}, "")
+	loc := expectSucceeded(t, waitOperation(t, ctx, sb.A, takeOp), "take")
 	t.Logf("took it in %v", time.Since(t0).Round(time.Millisecond))
+	m := snapshotPath.FindStringSubmatch(loc)
+	if m == nil {
+		t.Fatalf("take: resourceLocation %q", loc)
+	}
+	snapID := uuid.Must(uuid.FromString(m[1]))
 
 	var op uuid.UUID
 	var midway wireOperation
@@ -263,6 +276,12 @@ func TestSnapshot_KillDuringApply(t *testing.T) {
 	t.Logf("restarted and resumed in %v", time.Since(t0).Round(time.Millisecond))
 	if loc := deref(st.ResourceLocation); loc != "/largepersongroups/"+target {
 		t.Errorf("resumed apply: resourceLocation %q, want /largepersongroups/%s", loc, target)
+	}
+	// Finished operations are durable too: the take still reads the same.
+	takeSt, err := sb.A.Snapshot.GetOperationStatus(ctx, takeOp)
+	must(t, err, "get the take operation after the restart")
+	if takeSt.Status != face.Succeeded || deref(takeSt.ResourceLocation) != "/snapshots/"+snapID.String() {
+		t.Errorf("take operation after the restart: %s %s", takeSt.Status, deref(takeSt.ResourceLocation))
 	}
 	got := readBig(t, ctx, sb.B, target, applyPersons)
 	compareSnapshotted(t, want, got)
