@@ -568,8 +568,9 @@ func TestSnapshot_RoundTrip(t *testing.T) {
 			if snap.ApplyScope == nil || !slices.Equal(*snap.ApplyScope, scope) {
 				t.Errorf("snapshot applyScope = %v, want %v", snap.ApplyScope, scope)
 			}
-			if snap.Account == nil || !strings.Contains(*snap.Account, "/subscriptions/"+sb.a.Subscription+"/") {
-				t.Errorf("snapshot account = %s, want A's resource path (subscription %s)", deref(snap.Account), sb.a.Subscription)
+			accountPath := regexp.MustCompile(`^/subscriptions/` + sb.a.Subscription + `/resourceGroups/[^/]+/providers/Microsoft\.CognitiveServices/accounts/[^/]+$`)
+			if snap.Account == nil || !accountPath.MatchString(*snap.Account) {
+				t.Errorf("snapshot account = %s, want A's resource path /subscriptions/%s/resourceGroups/…/providers/Microsoft.CognitiveServices/accounts/…", deref(snap.Account), sb.a.Subscription)
 			}
 			if snap.CreatedTime == nil || snap.LastUpdateTime == nil || snap.LastUpdateTime.Before(snap.CreatedTime.Time) {
 				t.Errorf("snapshot times: created %v lastUpdate %v", snap.CreatedTime, snap.LastUpdateTime)
