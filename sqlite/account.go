@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -67,7 +66,7 @@ func (s *store) AccountKeyAdd(ctx context.Context, name string, keyHash []byte) 
 			`INSERT INTO account_keys (key_hash, account) VALUES (?, ?)
 			 ON CONFLICT (key_hash) DO UPDATE SET key_hash = excluded.key_hash
 			 RETURNING account`,
-			bytes.Clone(keyHash), name).Scan(&owner)
+			keyHash, name).Scan(&owner)
 		if err != nil {
 			return err
 		}

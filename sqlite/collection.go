@@ -111,17 +111,12 @@ func (s *store) CollectionDelete(ctx context.Context, ref facesnap.CollectionRef
 	})
 }
 
-// CollectionStats reports MaxSeq as the highest Seq the collection ever
-// gave out, which a deleted face does not lower.
+// CollectionStats reads the counts the write paths keep on the
+// collection's row. MaxSeq is the highest Seq the collection ever gave
+// out, which a deleted face does not lower.
 func (s *store) CollectionStats(ctx context.Context, ref facesnap.CollectionRef) (facesnap.CollectionStats, error) {
-	return collectionStats(ctx, s.reader(), ref)
-}
-
-// collectionStats reads the counts the write paths keep on the
-// collection's row.
-func collectionStats(ctx context.Context, q querier, ref facesnap.CollectionRef) (facesnap.CollectionStats, error) {
 	var st facesnap.CollectionStats
-	err := q.QueryRowContext(ctx,
+	err := s.reader().QueryRowContext(ctx,
 		`SELECT person_count, face_count, last_seq FROM collections
 		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
 		ref.Account, ref.Kind, ref.ID).Scan(&st.Persons, &st.Faces, &st.MaxSeq)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -65,7 +66,7 @@ func kindsIn(kinds []facesnap.OperationKind) (string, []any) {
 
 func (s *store) OperationList(ctx context.Context, p facesnap.OperationListParams) ([]facesnap.Operation, error) {
 	in, args := kindsIn(p.Kinds)
-	before := int64(1<<63 - 1)
+	before := int64(math.MaxInt64)
 	if !p.Before.IsZero() {
 		before = p.Before.UnixNano()
 	}

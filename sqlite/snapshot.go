@@ -10,28 +10,25 @@ import (
 
 // CollectionDump streams from one read transaction: in WAL mode it reads
 // the snapshot of its first statement, does not block the writer, and
-// holds only the current row in memory.
+// holds only the current row in memory. While it runs, checkpoints cannot
+// go past its snapshot, so the WAL grows with the writes made meanwhile.
 func (s *store) CollectionDump(ctx context.Context, ref facesnap.CollectionRef, sink facesnap.DumpSink) error {
 	return s.readTx(ctx, func(q querier) error {
 		var pk int64
+		var st facesnap.CollectionStats
 		var t facesnap.Training
-		var tCreated, tAction, tSuccess int64
+		tdest, tdone := trainingDest(&t)
 		c, err := scanCollection(q.QueryRowContext(ctx,
-			`SELECT `+collectionColumns+`, pk, training_status, training_created_at, training_last_action_at,
-			        training_last_success_at, training_message, training_seq
+			`SELECT `+collectionColumns+`, pk, person_count, face_count, last_seq, `+trainingColumns+`
 			 FROM collections
 			 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
 			ref.Account, ref.Kind, ref.ID),
-			&pk, &t.Status, &tCreated, &tAction, &tSuccess, &t.Message, &t.TrainedSeq)
+			append([]any{&pk, &st.Persons, &st.Faces, &st.MaxSeq}, tdest...)...)
 		if err != nil {
 			return interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
 		}
-		t.CreatedAt, t.LastActionAt, t.LastSuccessAt = timeAt(tCreated), timeAt(tAction), timeAt(tSuccess)
-		stats, err := collectionStats(ctx, q, ref)
-		if err != nil {
-			return err
-		}
-		if err := sink.Collection(c, t, stats); err != nil {
+		tdone()
+		if err := sink.Collection(c, t, st); err != nil {
 			return err
 		}
 

@@ -138,7 +138,6 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 // store implements facesnap.Store either on the pools (tx nil) or inside
@@ -195,8 +194,13 @@ func savepoint(ctx context.Context, tx *sql.Tx, fn func(tx *sql.Tx) error) error
 	}
 	if err := fn(tx); err != nil {
 		_, rerr := tx.ExecContext(ctx, `ROLLBACK TO method`)
-		_, perr := tx.ExecContext(ctx, `RELEASE method`)
-		return errors.Join(err, rerr, perr)
+		if rerr == nil {
+			_, rerr = tx.ExecContext(ctx, `RELEASE method`)
+		}
+		if rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		return err
 	}
 	_, err := tx.ExecContext(ctx, `RELEASE method`)
 	return err

@@ -7,22 +7,32 @@ import (
 	"facesnap"
 )
 
+const trainingColumns = `training_status, training_created_at, training_last_action_at,
+	training_last_success_at, training_message, training_seq`
+
+// trainingDest returns the scan destinations of trainingColumns into t, and
+// the func that converts the times once the row is scanned.
+func trainingDest(t *facesnap.Training) (dest []any, done func()) {
+	var created, action, success int64
+	return []any{&t.Status, &created, &action, &success, &t.Message, &t.TrainedSeq}, func() {
+		t.CreatedAt, t.LastActionAt, t.LastSuccessAt = timeAt(created), timeAt(action), timeAt(success)
+	}
+}
+
 // TrainingGet returns the zero Training for a collection never trained,
 // so the caller can tell "not trained" from "nonstarted".
 func (s *store) TrainingGet(ctx context.Context, ref facesnap.CollectionRef) (facesnap.Training, error) {
 	var t facesnap.Training
-	var created, action, success int64
+	dest, done := trainingDest(&t)
 	err := s.reader().QueryRowContext(ctx,
-		`SELECT training_status, training_created_at, training_last_action_at,
-		        training_last_success_at, training_message, training_seq
-		 FROM collections
+		`SELECT `+trainingColumns+` FROM collections
 		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
 		ref.Account, ref.Kind, ref.ID,
-	).Scan(&t.Status, &created, &action, &success, &t.Message, &t.TrainedSeq)
+	).Scan(dest...)
 	if err != nil {
 		return facesnap.Training{}, interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
 	}
-	t.CreatedAt, t.LastActionAt, t.LastSuccessAt = timeAt(created), timeAt(action), timeAt(success)
+	done()
 	return t, nil
 }
 

@@ -5,8 +5,21 @@
 //		storetest.Exercise(t, func(t *testing.T) facesnap.Store { ... })
 //	}
 //
-// It fixes what store.go leaves to the implementation: see the tests named
-// for each method.
+// Besides what store.go says, the suite fixes what it leaves open:
+//   - Collections, keys and operations need an existing account
+//     (NotFound about ObjectAccount otherwise).
+//   - Top 0 means no limit, in every list.
+//   - CollectionStats.MaxSeq is the highest Seq ever given out: deleting
+//     the newest face neither lowers it nor lets its Seq be reused.
+//   - TrainingGet of a collection never trained is the zero Training.
+//   - AccountKeyAdd of a key the account has already is a no-op; a key of
+//     another account is ErrExists.
+//   - CollectionLoad and CollectionPublish of a collection that is visible
+//     or reserved by another owner are ErrConflict; of none, NotFound.
+//   - OperationClaim sets LastActionAt to Now. Heartbeat and Finish of an
+//     operation that is missing or not running are ErrConflict.
+//   - Inside InTx, a method that fails leaves nothing behind even when fn
+//     goes on and commits.
 package storetest
 
 import (
