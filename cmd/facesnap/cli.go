@@ -123,3 +123,13 @@ func args(check cobra.PositionalArgs) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// groupRunE runs a command group given no subcommand: help for none, and
+// a usage error (exit 2) for an unknown one, where cobra would print help
+// and exit 0.
+func groupRunE(cmd *cobra.Command, a []string) error {
+	if len(a) > 0 {
+		return usageErrorf("unknown command %q for %q", a[0], cmd.CommandPath())
+	}
+	return cmd.Help()
+}

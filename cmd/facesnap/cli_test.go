@@ -65,6 +65,7 @@ func TestRun_ExitCodes(t *testing.T) {
 		{"BadOutput", map[string]string{envEndpoint: endpoint, envKey: keyA}, []string{"snapshot", "list", "-o", "yaml"}, exitUsage},
 		{"BadTargetFace", map[string]string{envEndpoint: endpoint, envKey: keyA}, []string{"face", "add", "--group", "g", "--person", "p", "--target-face", "1,2,3", "x.png"}, exitUsage},
 		{"UnknownCommand", nil, []string{"snapshots"}, exitUsage},
+		{"UnknownSubcommand", nil, []string{"snapshot", "bogus"}, exitUsage},
 		{"NotFound", map[string]string{envEndpoint: endpoint, envKey: keyA}, []string{"operation", "get", "missing"}, exitAPI},
 		{"WrongKey", map[string]string{envEndpoint: endpoint, envKey: "wrong"}, []string{"snapshot", "list"}, exitAPI},
 		{"Network", map[string]string{envEndpoint: closed, envKey: keyA}, []string{"snapshot", "list"}, exitOther},

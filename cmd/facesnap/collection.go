@@ -25,6 +25,7 @@ func (m *Main) groupCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "group",
 		Short: "Create, list and delete person groups and face lists",
+		RunE:  groupRunE,
 	}
 	m.addAPIFlags(cmd, o)
 	cmd.PersistentFlags().StringVar(&typ, "type", "PersonGroup", "collection type: PersonGroup, LargePersonGroup, FaceList or LargeFaceList")
@@ -184,6 +185,7 @@ func (m *Main) personCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "person",
 		Short: "Add persons to person groups",
+		RunE:  groupRunE,
 	}
 	m.addAPIFlags(cmd, o)
 

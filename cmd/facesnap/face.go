@@ -45,6 +45,7 @@ func (m *Main) faceCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "face",
 		Short: "Add faces to persons and face lists",
+		RunE:  groupRunE,
 	}
 	m.addAPIFlags(cmd, o)
 

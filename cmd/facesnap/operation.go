@@ -14,6 +14,7 @@ func (m *Main) operationCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "operation",
 		Short: "Follow the asynchronous operations that take and apply snapshots",
+		RunE:  groupRunE,
 	}
 	m.addAPIFlags(cmd, o)
 

@@ -16,6 +16,7 @@ func (m *Main) snapshotCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "snapshot",
 		Short: "Take, apply, export and import snapshots of face collections",
+		RunE:  groupRunE,
 	}
 	m.addAPIFlags(cmd, o)
 	cmd.AddCommand(
