@@ -209,6 +209,27 @@ func TestCLI_MigrateAccounts(t *testing.T) {
 		t.Errorf("snapshots left after migrate: %s", out)
 	}
 
+	t.Run("LargeFaceList", func(t *testing.T) {
+		dir := t.TempDir()
+		for i := range 2 {
+			writeNoisePNG(t, filepath.Join(dir, fmt.Sprintf("%d.png", i)), uint64(50+i))
+		}
+		mustCLI(t, envA, "group", "create", "visitors", "--type", "LargeFaceList")
+		mustCLI(t, envA, "face", "add", "--type", "LargeFaceList", "--group", "visitors", "--target-face", "2,2,48,48", dir)
+		var res migrateResult
+		out := mustCLI(t, envA, "migrate", "--to-key", keyB, "--type", "largefacelist", "--id", "visitors", "-o", "json")
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("migrate -o json: %v\n%s", err, out)
+		}
+		want := counts{Faces: 2}
+		if res.Target == nil || *res.Target != want || !res.SnapshotDeleted {
+			t.Errorf("migrate result %+v, want %+v and the snapshot deleted", res, want)
+		}
+		if got := countOn(t, endpoint, keyB, client.SnapshotLargeFaceList, "visitors"); got != want {
+			t.Errorf("target has %+v, want %+v", got, want)
+		}
+	})
+
 	t.Run("ApplyOntoExisting", func(t *testing.T) {
 		// The target exists now: the apply operation fails, and the CLI
 		// exits 1 with the server's reason.

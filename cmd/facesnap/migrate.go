@@ -159,6 +159,12 @@ func (m *Main) runMigration(ctx context.Context, src, dst *client.Client, o *mig
 	step("took snapshot %s", snapshotID)
 	if !o.keepSnapshot {
 		defer func() {
+			if ctx.Err() != nil && res.ApplyOperationID != "" {
+				// Interrupted while the target may still be applying:
+				// deleting now could fail that apply.
+				step("kept snapshot %s: apply operation %s may still be running", snapshotID, res.ApplyOperationID)
+				return
+			}
 			// The context may be cancelled by now; the snapshot must
 			// still go.
 			if derr := src.DeleteSnapshot(context.WithoutCancel(ctx), snapshotID); derr != nil {
