@@ -181,6 +181,10 @@ type DumpSink interface {
 type CollectionReserveParams struct {
 	Collection Collection
 	Owner      string // the operation that reserves it
+	// MaxPerAccount limits the account's collections of this kind, the
+	// reservation included, as CollectionCreateParams does (0: no limit),
+	// so an apply cannot go past a limit that a create would hit.
+	MaxPerAccount int
 }
 
 type CollectionLoadParams struct {

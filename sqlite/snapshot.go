@@ -76,7 +76,7 @@ func (s *store) CollectionReserve(ctx context.Context, p facesnap.CollectionRese
 		return facesnap.Invalidf("a reservation needs an owner")
 	}
 	return s.writeTx(ctx, func(tx *sql.Tx) error {
-		return insertCollection(ctx, tx, p.Collection, "reserved", p.Owner, 0)
+		return insertCollection(ctx, tx, p.Collection, "reserved", p.Owner, p.MaxPerAccount)
 	})
 }
 

@@ -197,6 +197,22 @@ func exerciseSnapshot(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 			err := b.store.CollectionReserve(b.ctx, facesnap.CollectionReserveParams{Collection: c, Owner: owner})
 			notFound(t, err, facesnap.ObjectAccount)
 		})
+		t.Run("ErrQuota", func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, newStore)
+			b.collection(t, facesnap.KindFaceList, "a")
+			reserve := func(id string) error {
+				c := facesnap.Collection{CollectionRef: b.ref(facesnap.KindFaceList, id), CreatedAt: at(0)}
+				return b.store.CollectionReserve(b.ctx, facesnap.CollectionReserveParams{Collection: c, Owner: owner, MaxPerAccount: 2})
+			}
+			noError(t, reserve("b"))
+			errorIs(t, reserve("c"), facesnap.ErrQuota)
+			// The reservation counts against creates too.
+			err := b.store.CollectionCreate(b.ctx, facesnap.CollectionCreateParams{
+				Collection: facesnap.Collection{CollectionRef: b.ref(facesnap.KindFaceList, "c")}, MaxPerAccount: 2,
+			})
+			errorIs(t, err, facesnap.ErrQuota)
+		})
 	})
 
 	t.Run("CollectionLoad", func(t *testing.T) {
