@@ -41,6 +41,15 @@ func (k Kind) Valid() bool {
 // directly to the collection.
 func (k Kind) HasPersons() bool { return k == KindPersonGroup || k == KindLargePersonGroup }
 
+// MaxPerAccount is how many collections of the kind one account may hold;
+// 0 means no limit. Only FaceLists are limited per account.
+func (k Kind) MaxPerAccount() int {
+	if k == KindFaceList {
+		return MaxFaceListsPerAccount
+	}
+	return 0
+}
+
 // Trainable reports whether the kind must be trained before it is searched.
 // A FaceList is searchable as soon as a face is added.
 func (k Kind) Trainable() bool { return k != KindFaceList }

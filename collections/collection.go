@@ -41,10 +41,7 @@ func (s *Service) Create(ctx context.Context, acct facesnap.Account, p CreatePar
 		UserData:         p.UserData,
 		RecognitionModel: model,
 		CreatedAt:        s.now(),
-	}}
-	if p.Kind == facesnap.KindFaceList {
-		params.MaxPerAccount = facesnap.MaxFaceListsPerAccount
-	}
+	}, MaxPerAccount: p.Kind.MaxPerAccount()}
 	err = s.Store.CollectionCreate(ctx, params)
 	if errors.Is(err, facesnap.ErrQuota) {
 		return &facesnap.QuotaError{Message: fmt.Sprintf("Face list number reached subscription level limit: at most %d.", facesnap.MaxFaceListsPerAccount)}

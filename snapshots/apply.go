@@ -78,10 +78,12 @@ func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, pro
 		if err := tx.CollectionDiscard(ctx, args.Target, owner); err != nil {
 			return err
 		}
-		return tx.CollectionReserve(ctx, facesnap.CollectionReserveParams{Collection: target, Owner: owner})
+		return tx.CollectionReserve(ctx, facesnap.CollectionReserveParams{
+			Collection: target, Owner: owner, MaxPerAccount: target.Kind.MaxPerAccount(),
+		})
 	})
-	if errors.Is(err, facesnap.ErrExists) {
-		return operations.Fail("Apply failed: the target %s '%s' already exists.", args.Target.Kind, args.Target.ID)
+	if msg := reserveFailure(err, args.Target); msg != "" {
+		return operations.Fail("%s", msg)
 	}
 	if err != nil {
 		return fmt.Errorf("reserve target: %w", err)

@@ -164,13 +164,12 @@ func (s *Service) Apply(ctx context.Context, acct facesnap.Account, snapshotID s
 	}
 	err = s.Store.InTx(ctx, func(tx facesnap.Store) error {
 		err := tx.CollectionReserve(ctx, facesnap.CollectionReserveParams{
-			Collection: facesnap.Collection{CollectionRef: target, RecognitionModel: facesnap.DefaultRecognitionModel, CreatedAt: now},
-			Owner:      op.ID,
+			Collection:    facesnap.Collection{CollectionRef: target, RecognitionModel: facesnap.DefaultRecognitionModel, CreatedAt: now},
+			Owner:         op.ID,
+			MaxPerAccount: target.Kind.MaxPerAccount(),
 		})
-		if errors.Is(err, facesnap.ErrExists) {
-			op.Status = facesnap.OperationFailed
-			op.Message = fmt.Sprintf("Apply failed: the target %s '%s' already exists or is being created by another apply.", snap.Type, p.ObjectID)
-			op.FinishedAt = now
+		if msg := reserveFailure(err, target); msg != "" {
+			op.Status, op.Message, op.FinishedAt = facesnap.OperationFailed, msg, now
 		} else if err != nil {
 			return err
 		}
@@ -181,6 +180,18 @@ func (s *Service) Apply(ctx context.Context, acct facesnap.Account, snapshotID s
 	}
 	s.notify()
 	return op.ID, nil
+}
+
+// reserveFailure is the failed operation's message for a target that
+// cannot be reserved, or "" for an error that is not the caller's.
+func reserveFailure(err error, target facesnap.CollectionRef) string {
+	switch {
+	case errors.Is(err, facesnap.ErrExists):
+		return fmt.Sprintf("Apply failed: the target %s '%s' already exists or is being created by another apply.", target.Kind, target.ID)
+	case errors.Is(err, facesnap.ErrQuota):
+		return fmt.Sprintf("Apply failed: the account has reached its limit of %d %s objects.", target.Kind.MaxPerAccount(), target.Kind)
+	}
+	return ""
 }
 
 // Get returns a snapshot the caller may see: the source account's and
