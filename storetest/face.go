@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"sync"
 	"testing"
 
 	"facesnap"
@@ -64,6 +65,36 @@ func exerciseFace(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 			equal(t, f.Seq, 4)
 			noError(t, b.store.FaceDelete(b.ctx, c.CollectionRef, p2.ID, f.ID))
 			equal(t, b.face(t, c.CollectionRef, p2.ID, 6).Seq, 5)
+		})
+		t.Run("ConcurrentSeq", func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, newStore)
+			c := b.collection(t, facesnap.KindLargeFaceList, "list")
+			const workers, each = 4, 10
+			var wg sync.WaitGroup
+			for w := range workers {
+				wg.Go(func() {
+					for i := range each {
+						f := newFace("", w*each+i)
+						if err := b.store.FaceAdd(b.ctx, facesnap.FaceAddParams{Ref: c.CollectionRef, Face: f}); err != nil {
+							t.Errorf("add face: %v", err)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			faces, err := b.store.FaceList(b.ctx, facesnap.FaceListParams{Ref: c.CollectionRef})
+			noError(t, err)
+			// Every face got its own Seq, and none was skipped.
+			seen := map[int64]bool{}
+			for _, f := range faces {
+				seen[f.Seq] = true
+			}
+			for seq := int64(1); seq <= workers*each; seq++ {
+				if !seen[seq] {
+					t.Fatalf("no face has Seq %d; faces: %d", seq, len(faces))
+				}
+			}
 		})
 		t.Run("ErrExists", func(t *testing.T) {
 			t.Parallel()

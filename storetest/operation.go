@@ -54,6 +54,16 @@ func exerciseOperation(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 			noError(t, err)
 			equal(t, got, want)
 		})
+		t.Run("DefaultStatus", func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, newStore)
+			op := operation(b.account.Name, 1, take)
+			op.Status = ""
+			b.operations(t, op)
+			got, err := b.store.OperationGet(b.ctx, op.ID)
+			noError(t, err)
+			equal(t, got.Status, facesnap.OperationNotStarted)
+		})
 		t.Run("ErrExists", func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, newStore)

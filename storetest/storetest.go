@@ -16,6 +16,7 @@
 //     another account is ErrExists.
 //   - CollectionLoad and CollectionPublish of a collection that is visible
 //     or reserved by another owner are ErrConflict; of none, NotFound.
+//   - OperationCreate stores an empty Status as notstarted.
 //   - OperationClaim sets LastActionAt to Now. Heartbeat and Finish of an
 //     operation that is missing or not running are ErrConflict.
 //   - Inside InTx, a method that fails leaves nothing behind even when fn
