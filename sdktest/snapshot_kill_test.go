@@ -1,6 +1,7 @@
 package sdktest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -241,7 +243,8 @@ func killAndResume(t *testing.T, ctx context.Context, sb *snapBundle, c clients,
 // TestSnapshot_KillDuringApply: kill -9 the server while an apply of a
 // 50,000-face LargePersonGroup is midway; after a restart with the same
 // data the operation completes and the target equals the source, every
-// person and face id.
+// person and face id. Then the same with the data damaged while the
+// server is down.
 func TestSnapshot_KillDuringApply(t *testing.T) {
 	t.Parallel()
 	sb := bigServer(t, "big", applyPersons)
@@ -260,24 +263,25 @@ func TestSnapshot_KillDuringApply(t *testing.T) {
 	}
 	snapID := uuid.Must(uuid.FromString(m[1]))
 
-	var op uuid.UUID
-	var midway wireOperation
-	target := ""
-	for attempt := range 3 {
-		target = fmt.Sprintf("big-copy-%d", attempt)
-		op = applySnapshot(t, ctx, sb.B, snapID, target)
-		var caught bool
-		if midway, caught = catchMidway(t, sb.srv, sb.b.Key, op); caught {
-			break
+	// applyMidway starts applies (into prefix-N) until one is seen midway.
+	applyMidway := func(t *testing.T, prefix string) (uuid.UUID, wireOperation, string) {
+		t.Helper()
+		for attempt := range 3 {
+			target := fmt.Sprintf("%s-%d", prefix, attempt)
+			op := applySnapshot(t, ctx, sb.B, snapID, target)
+			midway, caught := catchMidway(t, sb.srv, sb.b.Key, op)
+			if caught {
+				return op, midway, target
+			}
+			// Finished before a heartbeat showed progress: not what this
+			// test is about; try again into another id.
+			t.Logf("apply %d ended (%s) before it was seen midway; retrying", attempt, midway.Status)
 		}
-		// Finished before a heartbeat showed progress: not what this test
-		// is about; try again into another id.
-		t.Logf("apply %d ended (%s) before it was seen midway; retrying", attempt, midway.Status)
-		target = ""
-	}
-	if target == "" {
 		t.Fatalf("no apply was seen running midway in 3 attempts")
+		return uuid.Nil, wireOperation{}, ""
 	}
+
+	op, midway, target := applyMidway(t, "big-copy")
 	t.Logf("killing during apply at %d/%d", midway.Progress.Done, midway.Progress.Total)
 	t0 = time.Now()
 	st := killAndResume(t, ctx, sb, sb.B, sb.b.Key, op, midway, target, applyPersons)
@@ -293,6 +297,35 @@ func TestSnapshot_KillDuringApply(t *testing.T) {
 	}
 	got := readBig(t, ctx, sb.B, target, applyPersons)
 	compareSnapshotted(t, want, got)
+
+	// Killed midway, and the snapshot's data damaged while the server is
+	// down: the redo fails with a message, and what the first attempt
+	// loaded does not survive; the id is free.
+	t.Run("CorruptedWhileDown", func(t *testing.T) {
+		op, _, target := applyMidway(t, "broken")
+		sb.srv.Kill()
+		path := snapshotDataPath(filepath.Join(sb.srv.DataDir(), "snapshots"), snapID)
+		orig, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("read snapshot data: %v", err)
+		}
+		damaged := bytes.Clone(orig)
+		damaged[len(damaged)/2] ^= 0x10
+		if err := os.WriteFile(path, damaged, 0o644); err != nil {
+			t.Fatalf("damage snapshot data: %v", err)
+		}
+		sb.srv.Restart()
+		expectFailed(t, waitOperation(t, ctx, sb.B, op), "apply redone on damaged data after kill -9")
+		_, err = sb.B.LargePersonGroup.Get(ctx, target, nil)
+		expectAPIError(t, err, "target of the failed apply", http.StatusNotFound, "LargePersonGroupNotFound")
+		_, err = sb.B.LargePersonGroup.Create(ctx, target, face.MetaDataContract{Name: ptr("mine")})
+		must(t, err, "create the failed apply's target id")
+		l, err := sb.B.LargePersonGroupPerson.List(ctx, target, "", nil)
+		must(t, err, "list persons of the new group")
+		if l.Value == nil || len(*l.Value) != 0 {
+			t.Errorf("a group created on the failed apply's id has %d persons: the first attempt's load survived", len(*l.Value))
+		}
+	})
 }
 
 // TestSnapshot_LargeTake runs two takes of one 150,000-face
