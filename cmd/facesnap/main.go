@@ -1,5 +1,6 @@
-// Command facesnap serves a self-hosted Face API v1.0 and manages its
-// accounts.
+// Command facesnap serves a self-hosted Face API v1.0, manages its
+// accounts, and is a client of it: snapshots, migration, backup and
+// restore, collections.
 package main
 
 import (
@@ -17,6 +18,6 @@ func main() {
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "facesnap:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
