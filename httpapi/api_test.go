@@ -347,6 +347,9 @@ func TestAPI_Errors(t *testing.T) {
 		{method: "PUT", path: "/persongroups/big", body: `{"name":"n","userData":"` + strings.Repeat("u", 2<<20) + `"}`, status: 400, code: "BadArgument"},
 		{name: "unknown-route", method: "GET", path: "/nothing", status: 404, code: "404"},
 		{name: "method-not-allowed", method: "DELETE", path: "/persongroups", status: 405, code: "405"},
+		{method: "POST", path: "/identify", body: `{"faceIds":[]}`, status: 501, code: "NotImplemented"},
+		{method: "POST", path: "/detect", body: `{"url":"http://example.invalid/a.jpg"}`, status: 501, code: "NotImplemented"},
+		{method: "POST", path: "/verify", key: "-", status: 401, code: "401"},
 	})
 }
 

@@ -91,6 +91,7 @@ func New(cfg Config) *Server {
 	}
 	s.registerCollectionRoutes()
 	s.registerSnapshotRoutes()
+	s.registerUnimplementedRoutes()
 	s.registerFallbacks()
 	s.handler = s.instrument(s.mux)
 	return s
