@@ -191,8 +191,14 @@ func (e *Engine) Descriptor(ctx context.Context, img image.Image, det Detection)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if det.crop.Empty() {
+		return nil, ErrEmptyFace // not a Detection from Detect or Locate
+	}
 	p := NewImage(img)
 	crop := clipFloor(alignBox(det), p.rgb.w, p.rgb.h)
+	if crop.Empty() {
+		return nil, ErrEmptyFace
+	}
 	return e.recognition.descriptor(p.rgb, crop), nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"io"
 	"math"
 )
@@ -18,6 +19,16 @@ type rgbImage struct {
 // toRGB converts any image to rgbImage. Alpha is dropped (colours are
 // taken premultiplied, as drawing over black would show them).
 func toRGB(img image.Image) *rgbImage {
+	switch img.(type) {
+	case *image.YCbCr, *image.RGBA:
+	default:
+		// PNG's NRGBA and Gray, GIF's Paletted and the rest: image/draw
+		// converts them to RGBA far faster than a call to At per pixel.
+		b := img.Bounds()
+		rgba := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+		draw.Draw(rgba, rgba.Bounds(), img, b.Min, draw.Src)
+		img = rgba
+	}
 	b := img.Bounds()
 	out := &rgbImage{w: b.Dx(), h: b.Dy(), pix: make([]uint8, 3*b.Dx()*b.Dy())}
 	switch src := img.(type) {
@@ -39,14 +50,6 @@ func toRGB(img image.Image) *rgbImage {
 			d := out.pix[3*y*out.w:]
 			for x := 0; x < out.w; x++ {
 				d[3*x], d[3*x+1], d[3*x+2] = s[4*x], s[4*x+1], s[4*x+2]
-			}
-		}
-	default:
-		for y := 0; y < out.h; y++ {
-			d := out.pix[3*y*out.w:]
-			for x := 0; x < out.w; x++ {
-				r, g, bl, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
-				d[3*x], d[3*x+1], d[3*x+2] = uint8(r>>8), uint8(g>>8), uint8(bl>>8)
 			}
 		}
 	}
