@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"image/jpeg"
 	"math"
 	"os"
@@ -161,5 +162,44 @@ func TestEngine_Golden(t *testing.T) {
 					i, bestIoU, d.Score, ref.Score, maxDist, cos)
 			}
 		})
+	}
+}
+
+// TestEngine_Concurrent runs several images at once through one Engine,
+// as concurrent requests do, and expects what each gives alone.
+func TestEngine_Concurrent(t *testing.T) {
+	eng := setup(t)
+	ctx := context.Background()
+	names := []string{"sample1", "sample3", "sample6"}
+	errs := make(chan error, len(names))
+	for _, name := range names {
+		// Loaded here: t.Fatal must not be called from the goroutines.
+		g := loadGolden(t, name)
+		img := loadSample(t, name)
+		go func() {
+			dets, err := eng.Detect(ctx, img)
+			if err == nil && len(dets) != len(g.Faces) {
+				err = fmt.Errorf("%s: %d faces, want %d", name, len(dets), len(g.Faces))
+			}
+			for i := 0; err == nil && i < len(dets); i++ {
+				var desc []float32
+				if desc, err = eng.Descriptor(ctx, img, dets[i]); err != nil {
+					break
+				}
+				best := 0.0
+				for _, f := range g.Faces {
+					best = math.Max(best, cosine(desc, f.Descriptor))
+				}
+				if best < 0.999 {
+					err = fmt.Errorf("%s: face %d matches no reference descriptor (cosine %.5f)", name, i, best)
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range names {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
