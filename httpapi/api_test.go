@@ -350,6 +350,7 @@ func TestAPI_Errors(t *testing.T) {
 		{method: "POST", path: "/identify", body: `{"faceIds":[]}`, status: 501, code: "NotImplemented"},
 		{method: "POST", path: "/detect", body: `{"url":"http://example.invalid/a.jpg"}`, status: 501, code: "NotImplemented"},
 		{method: "POST", path: "/verify", key: "-", status: 401, code: "401"},
+		{name: "account", method: "GET", path: "/account", status: 200},
 	})
 }
 

@@ -92,6 +92,7 @@ func New(cfg Config) *Server {
 	s.registerCollectionRoutes()
 	s.registerSnapshotRoutes()
 	s.registerUnimplementedRoutes()
+	s.registerAccountRoutes()
 	s.registerFallbacks()
 	s.handler = s.instrument(s.mux)
 	return s

@@ -136,8 +136,11 @@ func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, pro
 }
 
 func corrupted(id string, err error) error {
-	if errors.Is(err, snapfile.ErrCorrupt) {
+	switch {
+	case errors.Is(err, snapfile.ErrCorrupt):
 		return operations.Fail("Apply failed: snapshot %s is corrupted: %v.", id, err)
+	case errors.Is(err, snapfile.ErrVersion):
+		return operations.Fail("Apply failed: snapshot %s was written in a format this facesnap does not read (taken by a newer version?): %v.", id, err)
 	}
 	return fmt.Errorf("read snapshot data: %w", err)
 }

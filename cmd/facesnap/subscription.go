@@ -1,57 +1,34 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
-	"facesnap"
 	"facesnap/client"
-	"facesnap/snapfile"
 )
 
-// probeSubscription finds the subscription id of the key c uses.
-//
-// The Face API has no call that names the caller's subscription, and
-// facesnap adds none; the one answer that carries it is a snapshot the
-// caller owns, whose account is /subscriptions/{id}/…. So this imports
-// an empty snapshot (a facesnap extension), reads its account and
-// deletes it again. A server without import (the cloud service) makes
-// the caller pass the id instead.
+// probeSubscription finds the subscription id of the key c uses, through
+// facesnap's GET /account extension: the Face API itself has no call that
+// names the caller's subscription. A server without it (the hosted
+// service) makes the caller pass the id.
 func probeSubscription(ctx context.Context, c *client.Client) (string, error) {
-	var buf bytes.Buffer
-	w := snapfile.NewWriter(&buf)
-	err := w.Collection(facesnap.Collection{
-		CollectionRef:    facesnap.CollectionRef{Account: "probe", Kind: facesnap.KindFaceList, ID: "facesnap-subscription-probe"},
-		RecognitionModel: facesnap.DefaultRecognitionModel,
-		CreatedAt:        time.Now().UTC(),
-	}, facesnap.Training{Status: facesnap.TrainingNotStarted}, facesnap.CollectionStats{})
-	if err == nil {
-		_, err = w.Close()
-	}
-	if err != nil {
-		return "", fmt.Errorf("write probe snapshot: %w", err)
-	}
-	s, err := c.ImportSnapshot(ctx, bytes.NewReader(buf.Bytes()), client.ImportSnapshotRequest{
-		UserData: "facesnap migrate: finding this account's subscription; deleted at once",
-	})
+	a, err := c.Account(ctx)
 	var apiErr *client.Error
 	if errors.As(err, &apiErr) && (apiErr.StatusCode == 404 || apiErr.StatusCode == 405) {
-		return "", usageErrorf("the target server does not say which subscription its key belongs to (it has no snapshot import): pass --to-subscription")
+		return "", usageErrorf("the target server does not say which subscription its key belongs to: pass --to-subscription")
 	}
 	if err != nil {
 		return "", fmt.Errorf("find the target's subscription: %w", err)
 	}
-	if err := c.DeleteSnapshot(ctx, s.ID); err != nil {
-		return "", fmt.Errorf("delete probe snapshot %s: %w", s.ID, err)
+	if a.SubscriptionID != "" {
+		return a.SubscriptionID, nil
 	}
-	if sub, ok := subscriptionOf(s.Account); ok {
+	if sub, ok := subscriptionOf(a.Account); ok {
 		return sub, nil
 	}
-	return "", usageErrorf("the target server named its account %q, which holds no subscription id: pass --to-subscription", s.Account)
+	return "", usageErrorf("the target server named its account %q, which holds no subscription id: pass --to-subscription", a.Account)
 }
 
 // subscriptionOf reads the id of an account path:
