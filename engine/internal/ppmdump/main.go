@@ -6,6 +6,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"image"
 	_ "image/jpeg"
@@ -42,7 +43,7 @@ func dump(outDir, in string) error {
 	if err != nil {
 		return err
 	}
-	img, _, err := image.Decode(strings.NewReader(string(data)))
+	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return fmt.Errorf("decode %s: %w", in, err)
 	}
