@@ -26,7 +26,20 @@ func (s *Service) Purge(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// RunPurger purges expired snapshots every interval until ctx is done.
+// staleUploads is a BlobStore that leaves the temporary files of
+// interrupted uploads behind (blob/dir after a kill -9) and can remove
+// them.
+type staleUploads interface {
+	RemoveStale(ctx context.Context, olderThan time.Duration) (int, error)
+}
+
+// staleAfter is how long an upload's temporary file must have been left
+// unwritten before it counts as abandoned: a live take writes every few
+// milliseconds.
+const staleAfter = time.Hour
+
+// RunPurger purges expired snapshots, and abandoned uploads where the
+// store has them, every interval until ctx is done.
 func (s *Service) RunPurger(ctx context.Context, interval time.Duration, log *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -37,6 +50,13 @@ func (s *Service) RunPurger(ctx context.Context, interval time.Duration, log *sl
 			log.Error("snapshot purge failed", "err", err)
 		case n > 0:
 			log.Info("purged expired snapshots", "count", n)
+		}
+		if su, ok := s.Blobs.(staleUploads); ok {
+			if n, err := su.RemoveStale(ctx, staleAfter); err != nil && ctx.Err() == nil {
+				log.Error("removing abandoned uploads failed", "err", err)
+			} else if n > 0 {
+				log.Info("removed abandoned uploads", "count", n)
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"facesnap"
 	"facesnap/blob/dir"
@@ -131,5 +132,46 @@ func TestStore_FilesReadableByOthers(t *testing.T) {
 	fi, err := os.Stat(filepath.Join(root, "k"))
 	if err != nil || fi.Mode().Perm()&0o044 != 0o044 {
 		t.Fatalf("mode %v, %v", fi.Mode(), err)
+	}
+}
+
+func TestStore_RemoveStale(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	root := t.TempDir()
+	s, err := dir.New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(ctx, "snapshots/a/data", strings.NewReader("kept")); err != nil {
+		t.Fatal(err)
+	}
+	// Two temporary files of killed Puts: one old, one still recent.
+	old := filepath.Join(root, "snapshots", "b", ".facesnap-tmp-1")
+	fresh := filepath.Join(root, "snapshots", "a", ".facesnap-tmp-2")
+	for _, p := range []string{old, fresh} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	past := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(old, past, past); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.RemoveStale(ctx, time.Hour)
+	if err != nil || n != 1 {
+		t.Fatalf("RemoveStale = %d, %v; want 1", n, err)
+	}
+	if _, err := os.Stat(filepath.Dir(old)); !os.IsNotExist(err) {
+		t.Errorf("emptied directory kept: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("recent temporary file removed: %v", err)
+	}
+	if keys, _ := s.List(ctx, "snapshots/"); len(keys) != 1 {
+		t.Errorf("blobs after RemoveStale: %v", keys)
 	}
 }

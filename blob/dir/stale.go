@@ -1,0 +1,54 @@
+package dir
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// RemoveStale deletes the temporary files of Puts that died (a process
+// killed mid-upload) and have not been written for olderThan. A live Put
+// keeps writing its file, so its modification time stays recent. It
+// returns how many files it removed.
+func (s *Store) RemoveStale(ctx context.Context, olderThan time.Duration) (int, error) {
+	cutoff := time.Now().Add(-olderThan)
+	n := 0
+	err := filepath.WalkDir(s.root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+				return nil
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() || !strings.HasPrefix(d.Name(), tempPrefix) {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil || fi.ModTime().After(cutoff) {
+			return nil
+		}
+		if err := os.Remove(path); err == nil {
+			n++
+			// An emptied directory goes too, as Delete does it.
+			for dir := filepath.Dir(path); dir != s.root; dir = filepath.Dir(dir) {
+				if os.Remove(dir) != nil {
+					break
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("remove stale temporary files: %w", err)
+	}
+	return n, nil
+}
