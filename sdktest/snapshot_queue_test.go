@@ -31,7 +31,7 @@ func wireStatus(t *testing.T, srv *harness.Server, key string, op uuid.UUID) wir
 // busy throughout); if the take was already over, the case is tried again.
 func TestSnapshot_Queued(t *testing.T) {
 	t.Parallel()
-	sb := bigServer(t, "big", applyPersons, "--workers", "1")
+	sb := bigServer(t, "big", "--workers", "1")
 	ctx := harness.Context(t, 3*time.Minute)
 	scope := []uuid.UUID{subOf(sb.b)}
 	fl := snapKindOf(face.SnapshotObjectTypeFaceList)
