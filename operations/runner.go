@@ -249,6 +249,15 @@ func (r *Runner) run(ctx context.Context, op *facesnap.Operation) {
 		log.Error("operation failed after last attempt", "err", err)
 		fin.Status = facesnap.OperationFailed
 		fin.Message = "The operation failed because of an internal error."
+		if a, ok := r.workers[op.Kind].(Abandoner); ok {
+			if err := a.Abandon(context.WithoutCancel(ctx), op); err != nil {
+				// Recording the failure would strand what Abandon did not
+				// clean: retry the whole operation later instead.
+				log.Error("abandon operation", "err", err)
+				r.retryLater(op, log)
+				return
+			}
+		}
 	}
 	// The result must be recorded even if the work context is gone.
 	if err := r.store.OperationFinish(context.WithoutCancel(ctx), fin); err != nil {

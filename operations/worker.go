@@ -17,6 +17,13 @@ type Worker interface {
 	Work(ctx context.Context, op *facesnap.Operation, progress Progress) (Result, error)
 }
 
+// Abandoner is a Worker whose operations leave state that must go when the
+// runner gives up on one (its last attempt failed with an unexpected
+// error), such as an apply's hidden, reserved target.
+type Abandoner interface {
+	Abandon(ctx context.Context, op *facesnap.Operation) error
+}
+
 // WorkerFunc adapts a function to Worker.
 type WorkerFunc func(ctx context.Context, op *facesnap.Operation, progress Progress) (Result, error)
 

@@ -41,6 +41,15 @@ func (w ApplyWorker) Work(ctx context.Context, op *facesnap.Operation, progress 
 	return operations.Result{}, err
 }
 
+// Abandon removes the hidden target of an apply the runner gave up on.
+func (w ApplyWorker) Abandon(ctx context.Context, op *facesnap.Operation) error {
+	var args applyArgs
+	if err := json.Unmarshal(op.Args, &args); err != nil {
+		return nil // nothing was reserved under arguments nobody can read
+	}
+	return w.Store.CollectionDiscard(ctx, args.Target, op.ID)
+}
+
 func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, progress operations.Progress) error {
 	snap, err := w.readMeta(ctx, args.SnapshotID)
 	if errors.Is(err, facesnap.ErrNotFound) || (err == nil && w.expired(snap)) {

@@ -547,13 +547,14 @@ type flakyStore struct {
 	mu        sync.Mutex
 	loads     int
 	failAfter int
+	always    bool // fail every load after failAfter, not only once
 	failed    bool
 }
 
 func (s *flakyStore) CollectionLoad(ctx context.Context, p facesnap.CollectionLoadParams) error {
 	s.mu.Lock()
 	s.loads++
-	fail := !s.failed && s.loads > s.failAfter
+	fail := (s.always || !s.failed) && s.loads > s.failAfter
 	if fail {
 		s.failed = true
 	}
@@ -659,5 +660,36 @@ func TestExportImport(t *testing.T) {
 	}
 	if list, _ := b.svc.List(ctx, acctC, snapshots.ListParams{}); len(list) != 0 {
 		t.Fatalf("damaged imports left %d snapshots", len(list))
+	}
+}
+
+func TestApply_GivesUpCleanly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "facesnap.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	broken := &flakyStore{Store: db, failAfter: 0, always: true}
+	b := newRegion(t, t.TempDir(), &clock{t: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}, broken)
+	src := seed(t, db, acctA, facesnap.KindLargeFaceList, "src", 0, 10)
+	snapID := take(t, b, src, acctB.SubscriptionID)
+	opID, err := b.svc.Apply(ctx, acctB, snapID, snapshots.ApplyParams{ObjectID: "copy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 { // MaxAttempts
+		b.drain(t)
+		b.clock.Advance(time.Hour)
+	}
+	op := b.op(t, opID)
+	if op.Status != facesnap.OperationFailed || op.Message == "" || op.Attempt != 3 {
+		t.Fatalf("after the last attempt: %s attempt %d %q", op.Status, op.Attempt, op.Message)
+	}
+	// The runner gave up, and the reservation went with it.
+	target := facesnap.CollectionRef{Account: acctB.Name, Kind: facesnap.KindLargeFaceList, ID: "copy"}
+	if err := db.CollectionCreate(ctx, facesnap.CollectionCreateParams{Collection: facesnap.Collection{CollectionRef: target, Name: "x"}}); err != nil {
+		t.Fatalf("id still taken after the runner gave up: %v", err)
 	}
 }

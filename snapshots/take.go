@@ -57,6 +57,15 @@ func (w TakeWorker) Work(ctx context.Context, op *facesnap.Operation, progress o
 	return operations.Result{ResourceLocation: "/snapshots/" + snap.ID}, nil
 }
 
+// Abandon removes what a take the runner gave up on may have uploaded.
+func (w TakeWorker) Abandon(ctx context.Context, op *facesnap.Operation) error {
+	var args takeArgs
+	if err := json.Unmarshal(op.Args, &args); err != nil {
+		return nil
+	}
+	return w.Blobs.Delete(ctx, dataKey(args.SnapshotID))
+}
+
 // writeData streams a consistent dump of the source through the snapfile
 // encoder into the blob store, never holding the collection in memory.
 func (w TakeWorker) writeData(ctx context.Context, args takeArgs, progress operations.Progress) (snapfile.Summary, error) {
