@@ -137,6 +137,8 @@ func TestSnapshot_Access(t *testing.T) {
 		expectListed(t, "A's list applyScope=other", snapshotIDs(t, sb.A, "", []uuid.UUID{other}), []uuid.UUID{second}, snapID)
 		expectListed(t, "A's list applyScope=B", snapshotIDs(t, sb.A, "", []uuid.UUID{subOf(sb.b)}), []uuid.UUID{snapID, second})
 		expectListed(t, "A's list applyScope=C", snapshotIDs(t, sb.A, "", []uuid.UUID{subOf(sb.c)}), nil, snapID, second)
+		expectListed(t, "A's list applyScope=C,other", snapshotIDs(t, sb.A, "", []uuid.UUID{subOf(sb.c), other}), []uuid.UUID{second}, snapID)
+		expectListed(t, "A's list applyScope=other,B", snapshotIDs(t, sb.A, "", []uuid.UUID{other, subOf(sb.b)}), []uuid.UUID{snapID, second})
 		expectListed(t, "A's list type=PersonGroup applyScope=other", snapshotIDs(t, sb.A, face.SnapshotObjectTypePersonGroup, []uuid.UUID{other}), nil, snapID, second)
 	})
 

@@ -1,9 +1,11 @@
 package sdktest
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 
+	"github.com/Azure/azure-sdk-for-go/services/cognitiveservices/v1.0/face"
 	"github.com/gofrs/uuid"
 
 	"facesnap/sdktest/harness"
@@ -56,4 +58,53 @@ func TestSnapshot_TwoRegions(t *testing.T) {
 	if r.Status != http.StatusUnauthorized {
 		t.Errorf("A's key in the region it is not provisioned in: %s, want 401", r)
 	}
+}
+
+// TestSnapshot_ExportImportAcrossStores: two deployments that share no
+// store move a snapshot with the export and import extensions: export in
+// the first, import in the second (its applyScope defaults to the
+// importer's own subscription), apply there, equal copy.
+func TestSnapshot_ExportImportAcrossStores(t *testing.T) {
+	t.Parallel()
+	a, b := harness.NewAccount(), harness.NewAccount()
+	west := harness.Start(t, harness.Options{Accounts: []harness.Account{a}})
+	east := harness.Start(t, harness.Options{Accounts: []harness.Account{b}})
+	A, B := newClients(west.Endpoint, a.Key), newClients(east.Endpoint, b.Key)
+	ctx := ctxFor(t)
+	k := snapKindOf(face.SnapshotObjectTypeLargePersonGroup)
+	k.build(t, ctx, A, "exported", 1800)
+	want := readSnapshotted(t, ctx, A, k.typ, "exported", 1000, true)
+	snapID := takeAndWait(t, ctx, A, k.typ, "exported", []uuid.UUID{subOf(b)}, "")
+
+	// The other deployment does not know the snapshot.
+	_, err := B.Snapshot.Get(ctx, snapID)
+	expectAPIError(t, err, "B gets a snapshot of a store it does not share", http.StatusNotFound, "SnapshotNotFound")
+
+	ex := west.Do(t, harness.Request{Method: http.MethodGet, Path: "/snapshots/" + snapID.String() + "/data", Key: a.Key})
+	if ex.Status != http.StatusOK || len(ex.Body) == 0 {
+		t.Fatalf("export: %s", ex)
+	}
+	im := east.Do(t, harness.Request{Method: http.MethodPost, Path: "/snapshots/import", Key: b.Key, ContentType: "application/octet-stream", Body: ex.Body})
+	if im.Status != http.StatusOK || im.MediaType() != "application/json" {
+		t.Fatalf("import: %s", im)
+	}
+	var imported struct {
+		ID         string   `json:"id"`
+		Type       string   `json:"type"`
+		ApplyScope []string `json:"applyScope"`
+	}
+	if err := json.Unmarshal(im.Body, &imported); err != nil {
+		t.Fatalf("import answered %s: %v", im.Body, err)
+	}
+	if imported.Type != string(k.typ) || len(imported.ApplyScope) != 1 || imported.ApplyScope[0] != b.Subscription {
+		t.Errorf("imported snapshot: type %q applyScope %v, want %s [%s]", imported.Type, imported.ApplyScope, k.typ, b.Subscription)
+	}
+	id := uuid.Must(uuid.FromString(imported.ID))
+	s, err := B.Snapshot.Get(ctx, id)
+	must(t, err, "B gets the imported snapshot through the SDK")
+	if s.Type != k.typ {
+		t.Errorf("imported snapshot type %s", s.Type)
+	}
+	applyAndWait(t, ctx, B, k, id, "imported")
+	compareSnapshotted(t, want, readSnapshotted(t, ctx, B, k.typ, "imported", 1000, true))
 }
