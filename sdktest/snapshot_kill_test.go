@@ -276,7 +276,9 @@ func TestSnapshot_KillDuringApply(t *testing.T) {
 		t.Fatalf("take: resourceLocation %q", loc)
 	}
 	snapID := uuid.Must(uuid.FromString(m[1]))
-	applyInto := func(prefix string) func(int) (uuid.UUID, string) {
+	// applyInto and progressing build crashMidway's callbacks for the
+	// (sub)test t that runs them.
+	applyInto := func(t *testing.T, prefix string) func(int) (uuid.UUID, string) {
 		return func(attempt int) (uuid.UUID, string) {
 			target := fmt.Sprintf("%s-%d", prefix, attempt)
 			return applySnapshot(t, ctx, sb.B, snapID, target), target
@@ -284,8 +286,10 @@ func TestSnapshot_KillDuringApply(t *testing.T) {
 	}
 
 	t0 := time.Now()
-	progressing := func(op uuid.UUID) (wireOperation, bool) { return catchRunning(t, sb.srv, sb.b.Key, op, true) }
-	cr := crashMidway(t, sb, sb.b.Key, progressing, applyInto("big-copy"), nil)
+	progressing := func(t *testing.T) func(uuid.UUID) (wireOperation, bool) {
+		return func(op uuid.UUID) (wireOperation, bool) { return catchRunning(t, sb.srv, sb.b.Key, op, true) }
+	}
+	cr := crashMidway(t, sb, sb.b.Key, progressing(t), applyInto(t, "big-copy"), nil)
 	// The id stays reserved across the crash: a create in between must
 	// not get it, and nothing half-made is visible.
 	_, err := sb.B.LargePersonGroup.Create(ctx, cr.target, face.MetaDataContract{Name: ptr("interloper")})
@@ -316,7 +320,7 @@ func TestSnapshot_KillDuringApply(t *testing.T) {
 	// loaded does not survive; the id is free.
 	t.Run("CorruptedWhileDown", func(t *testing.T) {
 		path := snapshotDataPath(filepath.Join(sb.srv.DataDir(), "snapshots"), snapID)
-		cr := crashMidway(t, sb, sb.b.Key, progressing, applyInto("broken"), func() {
+		cr := crashMidway(t, sb, sb.b.Key, progressing(t), applyInto(t, "broken"), func() {
 			orig, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatalf("read snapshot data: %v", err)
