@@ -8,8 +8,15 @@ import (
 	"facesnap"
 )
 
+const (
+	sqlAccountByKey = `SELECT a.name, a.subscription_id, a.resource_group
+		 FROM account_keys k JOIN accounts a ON a.name = k.account
+		 WHERE k.key_hash = ?`
+	sqlAccountExists = `SELECT 1 FROM accounts WHERE name = ?`
+)
+
 func (s *store) AccountCreate(ctx context.Context, a facesnap.Account) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		_, err := tx.ExecContext(ctx,
 			`INSERT INTO accounts (name, subscription_id, resource_group) VALUES (?, ?, ?)`,
 			a.Name, a.SubscriptionID, a.ResourceGroup)
@@ -47,7 +54,7 @@ func (s *store) AccountList(ctx context.Context) ([]facesnap.Account, error) {
 }
 
 func (s *store) AccountDelete(ctx context.Context, name string) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM accounts WHERE name = ?`, name)
 		return mustAffect(res, err, facesnap.ObjectAccount, name)
 	})
@@ -57,7 +64,7 @@ func (s *store) AccountDelete(ctx context.Context, name string) error {
 // add its configured keys at every start. A key of another account is
 // ErrExists.
 func (s *store) AccountKeyAdd(ctx context.Context, name string, keyHash []byte) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		if err := accountExists(ctx, tx, name); err != nil {
 			return err
 		}
@@ -79,11 +86,7 @@ func (s *store) AccountKeyAdd(ctx context.Context, name string, keyHash []byte) 
 
 func (s *store) AccountByKey(ctx context.Context, keyHash []byte) (facesnap.Account, error) {
 	var a facesnap.Account
-	err := s.reader().QueryRowContext(ctx,
-		`SELECT a.name, a.subscription_id, a.resource_group
-		 FROM account_keys k JOIN accounts a ON a.name = k.account
-		 WHERE k.key_hash = ?`, keyHash,
-	).Scan(&a.Name, &a.SubscriptionID, &a.ResourceGroup)
+	err := s.reader().QueryRowContext(ctx, sqlAccountByKey, keyHash).Scan(&a.Name, &a.SubscriptionID, &a.ResourceGroup)
 	if errors.Is(err, sql.ErrNoRows) {
 		return facesnap.Account{}, &facesnap.NotFoundError{Object: facesnap.ObjectAccount, Message: "No account has this key."}
 	}
@@ -92,7 +95,7 @@ func (s *store) AccountByKey(ctx context.Context, keyHash []byte) (facesnap.Acco
 
 func accountExists(ctx context.Context, q querier, name string) error {
 	var one int
-	err := q.QueryRowContext(ctx, `SELECT 1 FROM accounts WHERE name = ?`, name).Scan(&one)
+	err := q.QueryRowContext(ctx, sqlAccountExists, name).Scan(&one)
 	return interpretError(err, facesnap.ObjectAccount, name)
 }
 

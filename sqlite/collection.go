@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"facesnap"
@@ -18,26 +17,32 @@ func scanCollection(row interface{ Scan(...any) error }, extra ...any) (facesnap
 	return c, err
 }
 
+const (
+	sqlCollectionPK = `SELECT pk FROM collections
+		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`
+	sqlCollectionGet = `SELECT ` + collectionColumns + ` FROM collections
+		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`
+	sqlCollectionStats = `SELECT person_count, face_count, last_seq FROM collections
+		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`
+)
+
 // collectionPK returns the key of the visible collection ref names.
 // Reserved collections and those of other accounts are NotFound.
 func collectionPK(ctx context.Context, q querier, ref facesnap.CollectionRef) (int64, error) {
 	var pk int64
-	err := q.QueryRowContext(ctx,
-		`SELECT pk FROM collections
-		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
-		ref.Account, ref.Kind, ref.ID).Scan(&pk)
+	err := q.QueryRowContext(ctx, sqlCollectionPK, ref.Account, ref.Kind, ref.ID).Scan(&pk)
 	return pk, interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
 }
 
 func (s *store) CollectionCreate(ctx context.Context, p facesnap.CollectionCreateParams) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		return insertCollection(ctx, tx, p.Collection, "visible", "", p.MaxPerAccount)
 	})
 }
 
 // insertCollection checks the account and the quota (max 0: none), which
 // counts reserved collections too, and inserts c.
-func insertCollection(ctx context.Context, tx *sql.Tx, c facesnap.Collection, state, owner string, max int) error {
+func insertCollection(ctx context.Context, tx *txq, c facesnap.Collection, state, owner string, max int) error {
 	if err := accountExists(ctx, tx, c.Account); err != nil {
 		return err
 	}
@@ -60,10 +65,7 @@ func insertCollection(ctx context.Context, tx *sql.Tx, c facesnap.Collection, st
 }
 
 func (s *store) CollectionGet(ctx context.Context, ref facesnap.CollectionRef) (facesnap.Collection, error) {
-	c, err := scanCollection(s.reader().QueryRowContext(ctx,
-		`SELECT `+collectionColumns+` FROM collections
-		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
-		ref.Account, ref.Kind, ref.ID))
+	c, err := scanCollection(s.reader().QueryRowContext(ctx, sqlCollectionGet, ref.Account, ref.Kind, ref.ID))
 	if err != nil {
 		return facesnap.Collection{}, interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
 	}
@@ -92,7 +94,7 @@ func (s *store) CollectionList(ctx context.Context, p facesnap.CollectionListPar
 }
 
 func (s *store) CollectionUpdate(ctx context.Context, p facesnap.CollectionUpdateParams) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		res, err := tx.ExecContext(ctx,
 			`UPDATE collections SET name = coalesce(?, name), user_data = coalesce(?, user_data)
 			 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
@@ -102,7 +104,7 @@ func (s *store) CollectionUpdate(ctx context.Context, p facesnap.CollectionUpdat
 }
 
 func (s *store) CollectionDelete(ctx context.Context, ref facesnap.CollectionRef) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		res, err := tx.ExecContext(ctx,
 			`DELETE FROM collections
 			 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
@@ -116,10 +118,7 @@ func (s *store) CollectionDelete(ctx context.Context, ref facesnap.CollectionRef
 // out, which a deleted face does not lower.
 func (s *store) CollectionStats(ctx context.Context, ref facesnap.CollectionRef) (facesnap.CollectionStats, error) {
 	var st facesnap.CollectionStats
-	err := s.reader().QueryRowContext(ctx,
-		`SELECT person_count, face_count, last_seq FROM collections
-		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
-		ref.Account, ref.Kind, ref.ID).Scan(&st.Persons, &st.Faces, &st.MaxSeq)
+	err := s.reader().QueryRowContext(ctx, sqlCollectionStats, ref.Account, ref.Kind, ref.ID).Scan(&st.Persons, &st.Faces, &st.MaxSeq)
 	if err != nil {
 		return facesnap.CollectionStats{}, interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
 	}

@@ -32,7 +32,13 @@ func faceArgs(pk int64, f facesnap.Face) []any {
 		f.DetectionModel, encodeFeature(f.Feature), f.Seq, nanos(f.CreatedAt)}
 }
 
-const insertFace = `INSERT INTO faces (collection, ` + faceColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const (
+	insertFace = `INSERT INTO faces (collection, ` + faceColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlFaceSeq = `UPDATE collections SET last_seq = last_seq + 1, face_count = face_count + 1
+			 WHERE pk = ? RETURNING last_seq, face_count`
+	sqlFaceCountPerson = `SELECT count(*) + 1 FROM faces WHERE collection = ? AND person_id = ?`
+	sqlFaceGet         = `SELECT ` + faceColumns + ` FROM faces WHERE collection = ? AND face_id = ? AND person_id IS ?`
+)
 
 // encodeFeature stores a descriptor as little-endian float32s; nil stays
 // NULL.
@@ -82,24 +88,21 @@ func faceOwner(ctx context.Context, q querier, ref facesnap.CollectionRef, perso
 }
 
 func (s *store) FaceAdd(ctx context.Context, p facesnap.FaceAddParams) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		f := p.Face
 		pk, err := faceOwner(ctx, tx, p.Ref, f.PersonID)
 		if err != nil {
 			return err
 		}
 		var n int
-		err = tx.QueryRowContext(ctx,
-			`UPDATE collections SET last_seq = last_seq + 1, face_count = face_count + 1
-			 WHERE pk = ? RETURNING last_seq, face_count`, pk).Scan(&f.Seq, &n)
+		err = tx.QueryRowContext(ctx, sqlFaceSeq, pk).Scan(&f.Seq, &n)
 		if err != nil {
 			return err
 		}
 		if p.MaxFaces > 0 && f.PersonID != "" {
 			// A person holds at most MaxFacesPerPerson faces: counting
 			// them is cheap.
-			err := tx.QueryRowContext(ctx,
-				`SELECT count(*) + 1 FROM faces WHERE collection = ? AND person_id = ?`, pk, f.PersonID).Scan(&n)
+			err := tx.QueryRowContext(ctx, sqlFaceCountPerson, pk, f.PersonID).Scan(&n)
 			if err != nil {
 				return err
 			}
@@ -119,9 +122,7 @@ func (s *store) FaceGet(ctx context.Context, ref facesnap.CollectionRef, personI
 		if err != nil {
 			return err
 		}
-		f, err = scanFace(q.QueryRowContext(ctx,
-			`SELECT `+faceColumns+` FROM faces WHERE collection = ? AND face_id = ? AND person_id IS ?`,
-			pk, faceID, nullable(personID)))
+		f, err = scanFace(q.QueryRowContext(ctx, sqlFaceGet, pk, faceID, nullable(personID)))
 		return interpretError(err, facesnap.ObjectPersistedFace, faceID)
 	})
 	if err != nil {
@@ -159,7 +160,7 @@ func (s *store) FaceList(ctx context.Context, p facesnap.FaceListParams) ([]face
 }
 
 func (s *store) FaceUpdate(ctx context.Context, p facesnap.FaceUpdateParams) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		pk, err := faceOwner(ctx, tx, p.Ref, p.PersonID)
 		if err != nil {
 			return err
@@ -172,7 +173,7 @@ func (s *store) FaceUpdate(ctx context.Context, p facesnap.FaceUpdateParams) err
 }
 
 func (s *store) FaceDelete(ctx context.Context, ref facesnap.CollectionRef, personID, faceID string) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		pk, err := faceOwner(ctx, tx, ref, personID)
 		if err != nil {
 			return err

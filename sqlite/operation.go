@@ -29,7 +29,7 @@ func (s *store) OperationCreate(ctx context.Context, op facesnap.Operation) erro
 	if op.Status == "" {
 		op.Status = facesnap.OperationNotStarted
 	}
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		if err := accountExists(ctx, tx, op.Account); err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ func (s *store) OperationList(ctx context.Context, p facesnap.OperationListParam
 func (s *store) OperationClaim(ctx context.Context, p facesnap.OperationClaimParams) (facesnap.Operation, error) {
 	in, args := kindsIn(p.Kinds)
 	var op facesnap.Operation
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+	err := s.writeTx(ctx, func(tx *txq) error {
 		var err error
 		op, err = scanOperation(tx.QueryRowContext(ctx,
 			`UPDATE operations SET status = 'running', attempt = attempt + 1,
@@ -120,7 +120,7 @@ func (s *store) OperationClaim(ctx context.Context, p facesnap.OperationClaimPar
 }
 
 func (s *store) OperationHeartbeat(ctx context.Context, p facesnap.OperationHeartbeatParams) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		res, err := tx.ExecContext(ctx,
 			`UPDATE operations SET lease_until = ?, last_action_at = ?, done = ?, total = ?
 			 WHERE id = ? AND lease_owner = ? AND status = 'running'`,
@@ -133,7 +133,7 @@ func (s *store) OperationFinish(ctx context.Context, p facesnap.OperationFinishP
 	if !p.Status.Finished() {
 		return facesnap.Invalidf("operation status %q is not terminal", p.Status)
 	}
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		res, err := tx.ExecContext(ctx,
 			`UPDATE operations SET status = ?, resource_location = ?, message = ?,
 			   last_action_at = ?, finished_at = ?, done = ?, total = ?
@@ -161,7 +161,7 @@ func lostLease(res sql.Result, err error, id string) error {
 
 func (s *store) OperationPurge(ctx context.Context, finishedBefore time.Time) (int64, error) {
 	var n int64
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+	err := s.writeTx(ctx, func(tx *txq) error {
 		res, err := tx.ExecContext(ctx,
 			`DELETE FROM operations WHERE finished_at > 0 AND finished_at < ?`, nanos(finishedBefore))
 		if err != nil {

@@ -8,24 +8,33 @@ import (
 	"facesnap"
 )
 
+const (
+	insertPerson   = `INSERT INTO persons (collection, person_id, name, user_data) VALUES (?, ?, ?, ?)`
+	sqlPersonCount = `UPDATE collections SET person_count = person_count + 1 WHERE pk = ? RETURNING person_count`
+	sqlPersonGet   = `SELECT p.person_id, p.name, p.user_data, f.face_id
+		 FROM collections c
+		 LEFT JOIN persons p ON p.collection = c.pk AND p.person_id = ?
+		 LEFT JOIN faces f ON f.collection = c.pk AND f.person_id = p.person_id
+		 WHERE c.account = ? AND c.kind = ? AND c.ext_id = ? AND c.state = 'visible'
+		 ORDER BY f.seq`
+	sqlPersonExists = `SELECT 1 FROM persons WHERE collection = ? AND person_id = ?`
+)
+
 func (s *store) PersonCreate(ctx context.Context, p facesnap.PersonCreateParams) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		pk, err := collectionPK(ctx, tx, p.Ref)
 		if err != nil {
 			return err
 		}
 		var n int
-		err = tx.QueryRowContext(ctx,
-			`UPDATE collections SET person_count = person_count + 1 WHERE pk = ? RETURNING person_count`, pk).Scan(&n)
+		err = tx.QueryRowContext(ctx, sqlPersonCount, pk).Scan(&n)
 		if err != nil {
 			return err
 		}
 		if p.MaxPersons > 0 && n > p.MaxPersons {
 			return &facesnap.QuotaError{Message: fmt.Sprintf("The %s has reached the limit of %d persons.", p.Ref.Kind, p.MaxPersons)}
 		}
-		_, err = tx.ExecContext(ctx,
-			`INSERT INTO persons (collection, person_id, name, user_data) VALUES (?, ?, ?, ?)`,
-			pk, p.Person.ID, p.Person.Name, p.Person.UserData)
+		_, err = tx.ExecContext(ctx, insertPerson, pk, p.Person.ID, p.Person.Name, p.Person.UserData)
 		return interpretError(err, facesnap.ObjectPerson, p.Person.ID)
 	})
 }
@@ -34,14 +43,7 @@ func (s *store) PersonCreate(ctx context.Context, p facesnap.PersonCreateParams)
 // consistent: no row means no collection, a NULL person no person, and
 // each row carries one face id in add order.
 func (s *store) PersonGet(ctx context.Context, ref facesnap.CollectionRef, personID string) (facesnap.Person, error) {
-	rows, err := s.reader().QueryContext(ctx,
-		`SELECT p.person_id, p.name, p.user_data, f.face_id
-		 FROM collections c
-		 LEFT JOIN persons p ON p.collection = c.pk AND p.person_id = ?
-		 LEFT JOIN faces f ON f.collection = c.pk AND f.person_id = p.person_id
-		 WHERE c.account = ? AND c.kind = ? AND c.ext_id = ? AND c.state = 'visible'
-		 ORDER BY f.seq`,
-		personID, ref.Account, ref.Kind, ref.ID)
+	rows, err := s.reader().QueryContext(ctx, sqlPersonGet, personID, ref.Account, ref.Kind, ref.ID)
 	if err != nil {
 		return facesnap.Person{}, err
 	}
@@ -131,7 +133,7 @@ func listPersons(ctx context.Context, q querier, pk int64, start string, top int
 }
 
 func (s *store) PersonUpdate(ctx context.Context, p facesnap.PersonUpdateParams) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		pk, err := collectionPK(ctx, tx, p.Ref)
 		if err != nil {
 			return err
@@ -145,7 +147,7 @@ func (s *store) PersonUpdate(ctx context.Context, p facesnap.PersonUpdateParams)
 }
 
 func (s *store) PersonDelete(ctx context.Context, ref facesnap.CollectionRef, personID string) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		pk, err := collectionPK(ctx, tx, ref)
 		if err != nil {
 			return err
@@ -170,7 +172,6 @@ func (s *store) PersonDelete(ctx context.Context, ref facesnap.CollectionRef, pe
 // personExists checks that the person is in collection pk.
 func personExists(ctx context.Context, q querier, pk int64, personID string) error {
 	var one int
-	err := q.QueryRowContext(ctx,
-		`SELECT 1 FROM persons WHERE collection = ? AND person_id = ?`, pk, personID).Scan(&one)
+	err := q.QueryRowContext(ctx, sqlPersonExists, pk, personID).Scan(&one)
 	return interpretError(err, facesnap.ObjectPerson, personID)
 }

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"facesnap"
@@ -75,10 +74,17 @@ func (s *store) CollectionReserve(ctx context.Context, p facesnap.CollectionRese
 	if p.Owner == "" {
 		return facesnap.Invalidf("a reservation needs an owner")
 	}
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		return insertCollection(ctx, tx, p.Collection, "reserved", p.Owner, p.MaxPerAccount)
 	})
 }
+
+const (
+	sqlReservedPK = `SELECT pk, state, owner FROM collections WHERE account = ? AND kind = ? AND ext_id = ?`
+	sqlLoadCounts = `UPDATE collections SET last_seq = max(last_seq, ?),
+			   person_count = person_count + ?, face_count = face_count + ?
+			 WHERE pk = ?`
+)
 
 // reservedPK returns the key of the collection ref that owner reserved.
 // A collection that is visible, or reserved by another owner, is a
@@ -86,9 +92,7 @@ func (s *store) CollectionReserve(ctx context.Context, p facesnap.CollectionRese
 func reservedPK(ctx context.Context, q querier, ref facesnap.CollectionRef, owner string) (int64, error) {
 	var pk int64
 	var state, holder string
-	err := q.QueryRowContext(ctx,
-		`SELECT pk, state, owner FROM collections WHERE account = ? AND kind = ? AND ext_id = ?`,
-		ref.Account, ref.Kind, ref.ID).Scan(&pk, &state, &holder)
+	err := q.QueryRowContext(ctx, sqlReservedPK, ref.Account, ref.Kind, ref.ID).Scan(&pk, &state, &holder)
 	if err != nil {
 		return 0, interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
 	}
@@ -98,21 +102,16 @@ func reservedPK(ctx context.Context, q querier, ref facesnap.CollectionRef, owne
 	return pk, nil
 }
 
-// CollectionLoad prepares its two inserts once per call, so a batch costs
+// CollectionLoad runs its two inserts prepared at Open, so a batch costs
 // one statement execution per row.
 func (s *store) CollectionLoad(ctx context.Context, p facesnap.CollectionLoadParams) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		pk, err := reservedPK(ctx, tx, p.Ref, p.Owner)
 		if err != nil {
 			return err
 		}
 		if len(p.Persons) > 0 {
-			stmt, err := tx.PrepareContext(ctx,
-				`INSERT INTO persons (collection, person_id, name, user_data) VALUES (?, ?, ?, ?)`)
-			if err != nil {
-				return err
-			}
-			defer stmt.Close()
+			stmt := tx.stmt(ctx, insertPerson)
 			for _, person := range p.Persons {
 				if _, err := stmt.ExecContext(ctx, pk, person.ID, person.Name, person.UserData); err != nil {
 					return interpretError(err, facesnap.ObjectPerson, person.ID)
@@ -121,11 +120,7 @@ func (s *store) CollectionLoad(ctx context.Context, p facesnap.CollectionLoadPar
 		}
 		var maxSeq int64
 		if len(p.Faces) > 0 {
-			stmt, err := tx.PrepareContext(ctx, insertFace)
-			if err != nil {
-				return err
-			}
-			defer stmt.Close()
+			stmt := tx.stmt(ctx, insertFace)
 			for _, f := range p.Faces {
 				if _, err := stmt.ExecContext(ctx, faceArgs(pk, f)...); err != nil {
 					return loadFaceError(err, f)
@@ -133,10 +128,7 @@ func (s *store) CollectionLoad(ctx context.Context, p facesnap.CollectionLoadPar
 				maxSeq = max(maxSeq, f.Seq)
 			}
 		}
-		_, err = tx.ExecContext(ctx,
-			`UPDATE collections SET last_seq = max(last_seq, ?),
-			   person_count = person_count + ?, face_count = face_count + ?
-			 WHERE pk = ?`, maxSeq, len(p.Persons), len(p.Faces), pk)
+		_, err = tx.ExecContext(ctx, sqlLoadCounts, maxSeq, len(p.Persons), len(p.Faces), pk)
 		return err
 	})
 }
@@ -151,7 +143,7 @@ func loadFaceError(err error, f facesnap.Face) error {
 }
 
 func (s *store) CollectionPublish(ctx context.Context, p facesnap.CollectionPublishParams) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		if _, err := reservedPK(ctx, tx, p.Ref, p.Owner); err != nil {
 			return err
 		}
@@ -160,7 +152,7 @@ func (s *store) CollectionPublish(ctx context.Context, p facesnap.CollectionPubl
 }
 
 func (s *store) CollectionDiscard(ctx context.Context, ref facesnap.CollectionRef, owner string) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		_, err := tx.ExecContext(ctx,
 			`DELETE FROM collections
 			 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'reserved' AND owner = ?`,

@@ -17,6 +17,13 @@
 // modernc's rate a 1,000,000-face apply costs about 19 s of store CPU, far
 // inside the hour the service allows for one, so modernc stays.
 //
+// The hot statements (reads of a person, collection, face, training or
+// account key; a face add, a person create, the bulk load's inserts) are
+// prepared once at Open and reused: re-preparing them at every call had
+// been about 40% of a person read's CPU and a third of a face add's. Same
+// benchmarks, medians of 5, CPU per op: PersonGet 80.6 µs -> 29.0 µs,
+// FaceAdd 208 µs -> 134 µs.
+//
 // Writes go through one connection, because SQLite has one writer anyway:
 // queuing writers in the pool instead of in SQLite's busy handler means no
 // SQLITE_BUSY and no lock upgrades. Every write transaction starts with
@@ -121,7 +128,65 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		read.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	return &DB{store{write: write, read: read}}, nil
+	// The write pool's one connection is idle now, so preparing on it
+	// cannot wait for a transaction; the read pool prepares lazily on each
+	// of its connections at first use.
+	wps, err := prepare(ctx, write, append(append([]string(nil), hotReads...), hotWrites...))
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("sqlite: prepare: %w", err)
+	}
+	rps, err := prepare(ctx, read, hotReads)
+	if err != nil {
+		wps.close()
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("sqlite: prepare: %w", err)
+	}
+	return &DB{store{write: write, read: read, wps: wps, rps: rps}}, nil
+}
+
+// hotReads and hotWrites are the statements the API's hot paths and the
+// bulk load run, prepared once at Open instead of at every call: parsing
+// and planning them had been about 40% of a person read and a third of a
+// face add (BENCHMARKS.md, "SQLite store: prepared statements"). Reads
+// are prepared on both pools, because inside InTx they run on the write
+// connection.
+var (
+	hotReads = []string{
+		sqlPersonGet, sqlCollectionGet, sqlCollectionPK, sqlFaceGet, sqlAccountByKey,
+		sqlTrainingGet, sqlPersonExists, sqlAccountExists, sqlCollectionStats,
+	}
+	hotWrites = []string{
+		sqlFaceSeq, sqlFaceCountPerson, insertFace, sqlPersonCount, insertPerson,
+		sqlReservedPK, sqlLoadCounts,
+	}
+)
+
+// prepared holds statements prepared on one pool, by their SQL text.
+// It is only read after Open, so it needs no lock.
+type prepared map[string]*sql.Stmt
+
+func prepare(ctx context.Context, db *sql.DB, queries []string) (prepared, error) {
+	ps := make(prepared, len(queries))
+	for _, q := range queries {
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			ps.close()
+			return nil, fmt.Errorf("%w: %s", err, q)
+		}
+		ps[q] = st
+	}
+	return ps, nil
+}
+
+func (ps prepared) close() error {
+	var errs []error
+	for _, st := range ps {
+		errs = append(errs, st.Close())
+	}
+	return errors.Join(errs...)
 }
 
 func cloneValues(v url.Values) url.Values {
@@ -132,12 +197,93 @@ func cloneValues(v url.Values) url.Values {
 	return c
 }
 
-// querier is what *sql.DB and *sql.Tx have in common: store methods run
-// their statements on it without knowing whether a transaction is open.
+// querier is what store methods run their statements on, without knowing
+// whether a transaction is open: the read pool (pool) or a transaction
+// (txq). Both run a statement prepared at Open when its text is one of
+// the hot ones, and prepare it anew otherwise.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// pool runs single statements on the read pool. A *sql.Stmt of a pool
+// prepares itself on each connection the first time it runs there.
+type pool struct {
+	db *sql.DB
+	ps prepared
+}
+
+func (p pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := p.ps[query]; st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return p.db.ExecContext(ctx, query, args...)
+}
+
+func (p pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := p.ps[query]; st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return p.db.QueryContext(ctx, query, args...)
+}
+
+func (p pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := p.ps[query]; st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return p.db.QueryRowContext(ctx, query, args...)
+}
+
+// txq is a transaction that runs the statements prepared on its pool.
+// Tx.StmtContext finds the statement already prepared on the
+// transaction's own connection (or prepares it there, never on another
+// connection, so it cannot wait for the one write connection the
+// transaction holds); txq keeps what it returned, so a statement run many
+// times in one transaction costs one lookup.
+type txq struct {
+	tx    *sql.Tx
+	ps    prepared
+	bound map[string]*sql.Stmt
+}
+
+// stmt returns query's prepared statement bound to the transaction, or
+// nil when query is not one of the prepared ones.
+func (t *txq) stmt(ctx context.Context, query string) *sql.Stmt {
+	if st := t.bound[query]; st != nil {
+		return st
+	}
+	ps := t.ps[query]
+	if ps == nil {
+		return nil
+	}
+	if t.bound == nil {
+		t.bound = make(map[string]*sql.Stmt, 4)
+	}
+	st := t.tx.StmtContext(ctx, ps)
+	t.bound[query] = st
+	return st
+}
+
+func (t *txq) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, query, args...)
+}
+
+func (t *txq) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+func (t *txq) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, query, args...)
 }
 
 // store implements facesnap.Store either on the pools (tx nil) or inside
@@ -145,22 +291,24 @@ type querier interface {
 type store struct {
 	write *sql.DB // one connection
 	read  *sql.DB // read-only pool
-	tx    *sql.Tx
+	wps   prepared
+	rps   prepared
+	tx    *txq
 }
 
 func (s *store) Close() error {
 	if s.tx != nil {
 		return errors.New("sqlite: Close inside InTx")
 	}
-	return errors.Join(s.read.Close(), s.write.Close())
+	return errors.Join(s.rps.close(), s.wps.close(), s.read.Close(), s.write.Close())
 }
 
 func (s *store) InTx(ctx context.Context, fn func(facesnap.Store) error) error {
 	if s.tx != nil {
 		return fn(s) // nested: the outer transaction decides
 	}
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
-		return fn(&store{write: s.write, read: s.read, tx: tx})
+	return s.writeTx(ctx, func(tx *txq) error {
+		return fn(&store{write: s.write, read: s.read, wps: s.wps, rps: s.rps, tx: tx})
 	})
 }
 
@@ -168,7 +316,7 @@ func (s *store) InTx(ctx context.Context, fn func(facesnap.Store) error) error {
 // transaction on the write connection or, inside InTx, a savepoint of its
 // transaction, so that a method that fails there leaves nothing behind
 // even when the caller goes on.
-func (s *store) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *store) writeTx(ctx context.Context, fn func(tx *txq) error) error {
 	if s.tx != nil {
 		return savepoint(ctx, s.tx, fn)
 	}
@@ -179,7 +327,7 @@ func (s *store) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	// Also rolls back when fn panics or its test calls t.FailNow, so the
 	// one write connection is never left inside a transaction.
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	if err := fn(&txq{tx: tx, ps: s.wps}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -188,7 +336,7 @@ func (s *store) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-func savepoint(ctx context.Context, tx *sql.Tx, fn func(tx *sql.Tx) error) error {
+func savepoint(ctx context.Context, tx *txq, fn func(tx *txq) error) error {
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT method`); err != nil {
 		return err
 	}
@@ -217,7 +365,7 @@ func (s *store) readTx(ctx context.Context, fn func(q querier) error) error {
 		return fmt.Errorf("sqlite: begin read: %w", err)
 	}
 	defer tx.Rollback() // a read transaction has nothing to commit
-	return fn(tx)
+	return fn(&txq{tx: tx, ps: s.rps})
 }
 
 // reader is where a single-statement read runs.
@@ -225,7 +373,7 @@ func (s *store) reader() querier {
 	if s.tx != nil {
 		return s.tx
 	}
-	return s.read
+	return pool{db: s.read, ps: s.rps}
 }
 
 // nanos and timeAt convert times to the stored unix nanoseconds; the zero

@@ -2,13 +2,15 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 
 	"facesnap"
 )
 
 const trainingColumns = `training_status, training_created_at, training_last_action_at,
 	training_last_success_at, training_message, training_seq`
+
+const sqlTrainingGet = `SELECT ` + trainingColumns + ` FROM collections
+		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`
 
 // trainingDest returns the scan destinations of trainingColumns into t, and
 // the func that converts the times once the row is scanned.
@@ -24,11 +26,7 @@ func trainingDest(t *facesnap.Training) (dest []any, done func()) {
 func (s *store) TrainingGet(ctx context.Context, ref facesnap.CollectionRef) (facesnap.Training, error) {
 	var t facesnap.Training
 	dest, done := trainingDest(&t)
-	err := s.reader().QueryRowContext(ctx,
-		`SELECT `+trainingColumns+` FROM collections
-		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
-		ref.Account, ref.Kind, ref.ID,
-	).Scan(dest...)
+	err := s.reader().QueryRowContext(ctx, sqlTrainingGet, ref.Account, ref.Kind, ref.ID).Scan(dest...)
 	if err != nil {
 		return facesnap.Training{}, interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
 	}
@@ -37,14 +35,14 @@ func (s *store) TrainingGet(ctx context.Context, ref facesnap.CollectionRef) (fa
 }
 
 func (s *store) TrainingSet(ctx context.Context, ref facesnap.CollectionRef, t facesnap.Training) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txq) error {
 		return setTraining(ctx, tx, ref, "visible", "", t)
 	})
 }
 
 // setTraining writes t on the collection in state (and of owner, for a
 // reserved one), and makes it visible.
-func setTraining(ctx context.Context, tx *sql.Tx, ref facesnap.CollectionRef, state, owner string, t facesnap.Training) error {
+func setTraining(ctx context.Context, tx *txq, ref facesnap.CollectionRef, state, owner string, t facesnap.Training) error {
 	res, err := tx.ExecContext(ctx,
 		`UPDATE collections SET
 		   training_status = ?, training_created_at = ?, training_last_action_at = ?,
