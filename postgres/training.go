@@ -1,0 +1,53 @@
+package postgres
+
+import (
+	"context"
+
+	"facesnap"
+)
+
+const trainingColumns = `training_status, training_created_at, training_last_action_at,
+	training_last_success_at, training_message, training_seq`
+
+// trainingDest returns the scan destinations of trainingColumns into t, and
+// the func that converts the times once the row is scanned.
+func trainingDest(t *facesnap.Training) (dest []any, done func()) {
+	var created, action, success int64
+	return []any{&t.Status, &created, &action, &success, &t.Message, &t.TrainedSeq}, func() {
+		t.CreatedAt, t.LastActionAt, t.LastSuccessAt = timeAt(created), timeAt(action), timeAt(success)
+	}
+}
+
+// TrainingGet returns the zero Training for a collection never trained,
+// so the caller can tell "not trained" from "nonstarted".
+func (s *store) TrainingGet(ctx context.Context, ref facesnap.CollectionRef) (facesnap.Training, error) {
+	var t facesnap.Training
+	dest, done := trainingDest(&t)
+	err := s.reader().QueryRow(ctx,
+		`SELECT `+trainingColumns+` FROM collections WHERE `+visible, refArgs(ref)...).Scan(dest...)
+	if err != nil {
+		return facesnap.Training{}, interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
+	}
+	done()
+	return t, nil
+}
+
+func (s *store) TrainingSet(ctx context.Context, ref facesnap.CollectionRef, t facesnap.Training) error {
+	return s.write(ctx, func(q querier) error {
+		return setTraining(ctx, q, ref, "visible", "", t)
+	})
+}
+
+// setTraining writes t on the collection in state (and of owner, for a
+// reserved one), and makes it visible.
+func setTraining(ctx context.Context, q querier, ref facesnap.CollectionRef, state, owner string, t facesnap.Training) error {
+	tag, err := q.Exec(ctx,
+		`UPDATE collections SET
+		   training_status = $6, training_created_at = $7, training_last_action_at = $8,
+		   training_last_success_at = $9, training_message = $10, training_seq = $11,
+		   state = 'visible', owner = ''
+		 WHERE account = $1 AND kind = $2 AND ext_id = $3 AND state = $4 AND owner = $5`,
+		refArgs(ref, state, owner, string(t.Status), nanos(t.CreatedAt), nanos(t.LastActionAt),
+			nanos(t.LastSuccessAt), t.Message, t.TrainedSeq)...)
+	return mustAffect(tag, err, facesnap.ObjectOf(ref.Kind), ref.ID)
+}
