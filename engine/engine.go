@@ -10,6 +10,8 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"image"
 	"math"
 	"sort"
@@ -23,6 +25,9 @@ const (
 	DetectorModel    = "ssd_mobilenetv1_model"
 	LandmarkModel    = "face_landmark_68_model"
 	RecognitionModel = "face_recognition_model"
+	// TinyDetectorModel is optional: without it DetectWith(TinyFaceDetector)
+	// fails and everything else works.
+	TinyDetectorModel = "tiny_face_detector_model"
 )
 
 // Defaults of the detector: the reference's SsdMobilenetv1Options.
@@ -35,18 +40,39 @@ const (
 // weights are only read.
 type Engine struct {
 	ssd         *ssdMobilenet
+	tiny        *tinyDetector // nil when its weights are absent
+	tinyErr     error
 	landmark    *landmarkNet
 	recognition *recognitionNet
 
-	// MinConfidence and MaxResults tune Detect; Load sets the defaults.
-	MinConfidence float32
-	MaxResults    int
+	// MinConfidence and MaxResults tune SSD MobileNet v1 (Detect);
+	// TinyInputSize (a multiple of 32) and TinyScoreThreshold tune the tiny
+	// detector. Load sets the reference's defaults.
+	MinConfidence      float32
+	MaxResults         int
+	TinyInputSize      int
+	TinyScoreThreshold float32
 }
+
+// Detector selects the face detector of DetectWith.
+type Detector int
+
+const (
+	// SSDMobilenetV1 finds the most faces; Detect uses it, and it is
+	// what detection_01 should map to.
+	SSDMobilenetV1 Detector = iota
+	// TinyFaceDetector is several times cheaper but misses small, turned
+	// and partly hidden faces that SSD MobileNet v1 finds.
+	TinyFaceDetector
+)
 
 // Load reads the weights from dir. A missing file is a
 // *MissingWeightsError that names it and the set-up command.
 func Load(dir string) (*Engine, error) {
-	e := &Engine{MinConfidence: DefaultMinConfidence, MaxResults: DefaultMaxResults}
+	e := &Engine{
+		MinConfidence: DefaultMinConfidence, MaxResults: DefaultMaxResults,
+		TinyInputSize: DefaultTinyInputSize, TinyScoreThreshold: DefaultTinyScoreThreshold,
+	}
 	m, err := loadWeights(dir, DetectorModel)
 	if err != nil {
 		return nil, err
@@ -65,6 +91,17 @@ func Load(dir string) (*Engine, error) {
 	}
 	if e.recognition, err = newRecognitionNet(m); err != nil {
 		return nil, weightsError(RecognitionModel, err)
+	}
+	var missing *MissingWeightsError
+	switch m, err = loadWeights(dir, TinyDetectorModel); {
+	case errors.As(err, &missing):
+		e.tinyErr = err
+	case err != nil:
+		return nil, err
+	default:
+		if e.tiny, err = newTinyDetector(m); err != nil {
+			return nil, weightsError(TinyDetectorModel, err)
+		}
 	}
 	return e, nil
 }
@@ -120,13 +157,33 @@ func NewImage(img image.Image) *Image {
 	return &Image{Image: img, rgb: toRGB(img)}
 }
 
-// Detect finds the faces in img, largest first, each with its landmarks.
+// Detect finds the faces in img with SSD MobileNet v1, largest first, each
+// with its landmarks.
 func (e *Engine) Detect(ctx context.Context, img image.Image) ([]Detection, error) {
+	return e.DetectWith(ctx, img, SSDMobilenetV1)
+}
+
+// DetectWith is Detect with a choice of detector.
+func (e *Engine) DetectWith(ctx context.Context, img image.Image, d Detector) ([]Detection, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	p := NewImage(img)
-	raw := e.ssd.detect(p.rgb, e.MinConfidence, e.MaxResults)
+	var raw []rawDetection
+	switch d {
+	case SSDMobilenetV1:
+		raw = e.ssd.detect(p.rgb, e.MinConfidence, e.MaxResults)
+	case TinyFaceDetector:
+		if e.tiny == nil {
+			return nil, e.tinyErr
+		}
+		if e.TinyInputSize <= 0 || e.TinyInputSize%32 != 0 {
+			return nil, fmt.Errorf("tiny face detector: input size %d is not a positive multiple of 32", e.TinyInputSize)
+		}
+		raw = e.tiny.detect(p.rgb, e.TinyInputSize, e.TinyScoreThreshold)
+	default:
+		return nil, fmt.Errorf("unknown detector %d", d)
+	}
 	dets := make([]Detection, 0, len(raw))
 	for _, r := range raw {
 		if err := ctx.Err(); err != nil {

@@ -31,10 +31,11 @@ type goldenBox struct {
 }
 
 type goldenImage struct {
-	Image  string       `json:"image"`
-	Width  int          `json:"width"`
-	Height int          `json:"height"`
-	Faces  []goldenFace `json:"faces"`
+	Image     string       `json:"image"`
+	Width     int          `json:"width"`
+	Height    int          `json:"height"`
+	Faces     []goldenFace `json:"faces"`
+	TinyFaces []goldenFace `json:"tinyFaces"` // score and box only
 }
 
 var samples = []string{"sample1", "sample2", "sample3", "sample4", "sample5", "sample6"}
@@ -169,6 +170,34 @@ func TestEngine_Golden(t *testing.T) {
 				}
 				t.Logf("face %d: IoU %.4f score %.4f/%.4f landmarks max %.3f px descriptor cosine %.6f",
 					i, bestIoU, d.Score, ref.Score, maxDist, cos)
+			}
+		})
+	}
+}
+
+// TestEngine_GoldenTiny compares the tiny face detector's boxes with the
+// reference's (inputSize 416, scoreThreshold 0.5).
+func TestEngine_GoldenTiny(t *testing.T) {
+	eng := setup(t)
+	for _, name := range samples {
+		t.Run(name, func(t *testing.T) {
+			g := loadGolden(t, name)
+			dets, err := eng.DetectWith(context.Background(), loadSample(t, name), TinyFaceDetector)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(dets) != len(g.TinyFaces) {
+				t.Errorf("found %d faces, reference %d", len(dets), len(g.TinyFaces))
+			}
+			for i, ref := range g.TinyFaces {
+				best := 0.0
+				for _, d := range dets {
+					best = math.Max(best, iou(d.Box, ref.Box))
+				}
+				if best < 0.95 {
+					t.Errorf("face %d %+v: best IoU %.4f < 0.95", i, ref.Box, best)
+				}
+				t.Logf("face %d: IoU %.4f", i, best)
 			}
 		})
 	}

@@ -64,6 +64,7 @@ const (
 	actNone activation = iota
 	actRelu
 	actRelu6
+	actLeaky // max(x, 0.1x), computed as the reference does
 )
 
 // bounds are the activation as a clamp.
@@ -79,7 +80,15 @@ func (a activation) bounds() (lo, hi float32) {
 }
 
 func (a activation) apply(s []float32) {
-	if a == actNone {
+	switch a {
+	case actNone:
+		return
+	case actLeaky:
+		// relu(x - 0.1x) + 0.1x, the reference's formula, to its rounding.
+		for i, v := range s {
+			m := v * tinyLeakyAlpha
+			s[i] = max(v-m, 0) + m
+		}
 		return
 	}
 	if n := len(s) / 8 * 8; useAVX2 && n > 0 {
@@ -205,7 +214,7 @@ func (l *depthwise) forward(x *tensor) *tensor {
 	ow, pl := outSize(x.w, l.k, l.stride, true)
 	c := x.c
 	out := newTensorDirty(oh, ow, c)
-	fast := useAVX2 && l.k == 3 && c%8 == 0
+	fast := useAVX2 && l.k == 3 && c%8 == 0 && l.act != actLeaky // the kernel clamps
 	lo, hi := l.act.bounds()
 	parallelFor(oh, 2, func(rlo, rhi int) {
 		for oy := rlo; oy < rhi; oy++ {

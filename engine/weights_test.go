@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
+	"image"
 	"math"
 	"os"
 	"path/filepath"
@@ -96,5 +98,36 @@ func TestHalfToFloat(t *testing.T) {
 	}
 	if !math.IsInf(float64(halfToFloat(0x7C00)), 1) {
 		t.Error("0x7C00 should be +Inf")
+	}
+}
+
+// TestLoad_WithoutTinyDetector: the tiny detector's weights are optional;
+// without them only DetectWith(TinyFaceDetector) fails, naming the file.
+func TestLoad_WithoutTinyDetector(t *testing.T) {
+	setup(t) // skips without the fetched weights
+	dir := t.TempDir()
+	for _, model := range []string{DetectorModel, LandmarkModel, RecognitionModel} {
+		for _, f := range []string{model + "-weights_manifest.json", model + ".bin"} {
+			src, err := filepath.Abs(filepath.Join(modelsDir(), f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(src, filepath.Join(dir, f)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	eng, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewGray(image.Rect(0, 0, 32, 32))
+	if _, err := eng.Detect(context.Background(), img); err != nil {
+		t.Errorf("Detect: %v", err)
+	}
+	_, err = eng.DetectWith(context.Background(), img, TinyFaceDetector)
+	var missing *MissingWeightsError
+	if !errors.As(err, &missing) || !strings.Contains(missing.Path, TinyDetectorModel) {
+		t.Errorf("DetectWith(TinyFaceDetector) err = %v, want *MissingWeightsError for %s", err, TinyDetectorModel)
 	}
 }

@@ -18,6 +18,7 @@ const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js');
 const SAMPLES = ['sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg'];
 // The engine's detection_01 settings; the package's defaults.
 const SSD_OPTIONS = { minConfidence: 0.5, maxResults: 100 };
+const TINY_OPTIONS = { inputSize: 416, scoreThreshold: 0.5 };
 
 async function setup(modelsDir) {
   // Local wasm binaries: nothing is fetched at run time.
@@ -27,6 +28,7 @@ async function setup(modelsDir) {
   await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelsDir);
   await faceapi.nets.faceLandmark68Net.loadFromDisk(modelsDir);
   await faceapi.nets.faceRecognitionNet.loadFromDisk(modelsDir);
+  await faceapi.nets.tinyFaceDetector.loadFromDisk(modelsDir);
 }
 
 // readImage reads a binary PPM (P6, maxval 255) into an int32 [h, w, 3]
@@ -51,6 +53,7 @@ async function golden(ppmDir, outDir) {
       .detectAllFaces(tensor, new faceapi.SsdMobilenetv1Options(SSD_OPTIONS))
       .withFaceLandmarks()
       .withFaceDescriptors();
+    const tiny = await faceapi.detectAllFaces(tensor, new faceapi.TinyFaceDetectorOptions(TINY_OPTIONS));
     tensor.dispose();
     const faces = results.map((r) => {
       const b = r.detection.box;
@@ -70,6 +73,11 @@ async function golden(ppmDir, outDir) {
       reference: `@vladmandic/face-api@${faceapi.version} tfjs@${tf.version_core} backend=${tf.getBackend()}`,
       options: SSD_OPTIONS,
       faces,
+      tinyOptions: TINY_OPTIONS,
+      tinyFaces: tiny.map((d) => ({
+        score: r4(d.score),
+        box: { x: r4(d.box.x), y: r4(d.box.y), width: r4(d.box.width), height: r4(d.box.height) },
+      })),
     };
     const file = path.join(outDir, name.replace(/\.jpg$/, '.json'));
     fs.writeFileSync(file, `${JSON.stringify(out, null, 1)}\n`);
