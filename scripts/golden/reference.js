@@ -92,7 +92,8 @@ function median(xs) {
 }
 
 // bench times the stages the Go engine offers, on the same inputs:
-// detect = SSD detection plus 68 landmarks for every face of an image;
+// detect = SSD detection plus 68 landmarks for every face of an image (and
+// the same with the tiny detector);
 // descriptor = crop and recognition net for one face; pipeline = both for
 // a whole image, in wall-clock and in CPU time (all threads). Medians over
 // the rounds, after one warm-up round.
@@ -100,6 +101,7 @@ async function bench(ppmDir, rounds) {
   const images = SAMPLES.map((n) => readImage(path.join(ppmDir, n.replace(/\.jpg$/, '.ppm'))));
   const opts = new faceapi.SsdMobilenetv1Options(SSD_OPTIONS);
   const detectMs = [];
+  const tinyMs = [];
   const perFaceDetectMs = [];
   const descriptorMs = [];
   const pipelineMs = [];
@@ -111,6 +113,9 @@ async function bench(ppmDir, rounds) {
       let t0 = performance.now();
       const dets = await faceapi.detectAllFaces(img.tensor, opts).withFaceLandmarks();
       const td = performance.now() - t0;
+      t0 = performance.now();
+      await faceapi.detectAllFaces(img.tensor, new faceapi.TinyFaceDetectorOptions(TINY_OPTIONS)).withFaceLandmarks();
+      const tt = performance.now() - t0;
       const tdesc = [];
       for (const d of dets) {
         t0 = performance.now();
@@ -127,6 +132,7 @@ async function bench(ppmDir, rounds) {
       const cpu = process.cpuUsage(cpu0);
       if (round < 0) continue;
       detectMs.push(td);
+      tinyMs.push(tt);
       if (dets.length) perFaceDetectMs.push(td / dets.length);
       descriptorMs.push(...tdesc);
       pipelineMs.push(tp);
@@ -141,6 +147,7 @@ async function bench(ppmDir, rounds) {
     images: images.length,
     detectImageMedianMs: median(detectMs),
     detectPerFaceMedianMs: median(perFaceDetectMs),
+    tinyDetectImageMedianMs: median(tinyMs),
     descriptorPerFaceMedianMs: median(descriptorMs),
     pipelineImageMedianMs: median(pipelineMs),
     pipelineImageCpuMedianMs: median(pipelineCpuMs),
