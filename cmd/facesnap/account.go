@@ -10,12 +10,13 @@ import (
 )
 
 func (m *Main) accountCommand() *cobra.Command {
-	var dataDir string
+	var dataDir, dbURL string
 	cmd := &cobra.Command{
 		Use:   "account",
 		Short: "Manage the accounts whose keys the server accepts",
 	}
 	cmd.PersistentFlags().StringVar(&dataDir, "data", defaultDataDir, "data directory")
+	cmd.PersistentFlags().StringVar(&dbURL, "db", "", dbUsage)
 
 	var add accounts.AddParams
 	addCmd := &cobra.Command{
@@ -23,7 +24,7 @@ func (m *Main) accountCommand() *cobra.Command {
 		Short: "Create an account and print its key (shown only once)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := openStore(cmd.Context(), dataDir)
+			db, err := openStore(cmd.Context(), dbURL, dataDir)
 			if err != nil {
 				return err
 			}
@@ -48,7 +49,7 @@ func (m *Main) accountCommand() *cobra.Command {
 		Short: "List the accounts",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := openStore(cmd.Context(), dataDir)
+			db, err := openStore(cmd.Context(), dbURL, dataDir)
 			if err != nil {
 				return err
 			}
@@ -71,7 +72,7 @@ func (m *Main) accountCommand() *cobra.Command {
 		Short: "Remove an account, its keys and everything it owns",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := openStore(cmd.Context(), dataDir)
+			db, err := openStore(cmd.Context(), dbURL, dataDir)
 			if err != nil {
 				return err
 			}

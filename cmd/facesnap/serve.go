@@ -29,6 +29,7 @@ import (
 type serveOptions struct {
 	listen           string
 	dataDir          string
+	db               string
 	snapshotStore    string
 	allowPrivateURLs bool
 	rateLimit        float64
@@ -55,6 +56,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
 	f.StringVar(&o.dataDir, "data", defaultDataDir, "data directory (database "+dbFile+")")
+	f.StringVar(&o.db, "db", "", dbUsage)
 	f.StringVar(&o.snapshotStore, "snapshot-store", "", "snapshot store directory shared by deployments (default DATA/snapshots)")
 	f.BoolVar(&o.allowPrivateURLs, "allow-private-urls", false, "let image URLs reach loopback and private addresses (tests, private deployments)")
 	f.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second allowed to each account; 0 means no limit")
@@ -78,7 +80,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	}
 	log := slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
 
-	db, err := openStore(ctx, o.dataDir)
+	db, err := openStore(ctx, o.db, o.dataDir)
 	if err != nil {
 		return err
 	}
