@@ -18,7 +18,6 @@ import (
 
 	"facesnap"
 	"facesnap/accounts"
-	"facesnap/blob/dir"
 	"facesnap/collections"
 	"facesnap/faceimage"
 	"facesnap/httpapi"
@@ -96,7 +95,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		fmt.Fprintf(m.Stderr, "facesnap: no account yet; create one and get its key with:\n  facesnap account add --data %s\n", o.dataDir)
 	}
 
-	blobs, err := dir.New(o.snapshotStore)
+	blobs, err := openBlobStore(ctx, o.snapshotStore)
 	if err != nil {
 		return fmt.Errorf("snapshot store: %w", err)
 	}
