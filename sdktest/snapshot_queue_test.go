@@ -130,6 +130,57 @@ func TestSnapshot_Queued(t *testing.T) {
 		})
 	})
 
+	// A take that runs while a train of its source is pending (requested,
+	// queued behind it) copies a training state that nothing will ever
+	// move for the target. The copy must still show a usable, finished
+	// training: the source's last successful one (or, if the server
+	// chooses to train the target itself, one that finishes).
+	t.Run("TakeWhileTrainPending", func(t *testing.T) {
+		pg := snapKindOf(face.SnapshotObjectTypePersonGroup)
+		// Built (and trained) before the worker gets busy: one per attempt.
+		for attempt := range 3 {
+			pg.build(t, ctx, sb.A, fmt.Sprintf("retrained-%d", attempt), uint64(1250+10*attempt))
+		}
+		queued(t, func(attempt int) func() {
+			src := fmt.Sprintf("retrained-%d", attempt)
+			before, err := sb.A.PersonGroup.GetTrainingStatus(ctx, src)
+			must(t, err, "source training before")
+			op := takeSnapshot(t, ctx, sb.A, pg.typ, src, scope, "")
+			_, err = sb.A.PersonGroup.Train(ctx, src)
+			must(t, err, "request a train behind the queued take")
+			st := wireStatus(t, sb.srv, sb.a.Key, op)
+			return func() {
+				if st.Status != "notstarted" {
+					t.Errorf("take queued behind a running one is %q, want notstarted", st.Status)
+				}
+				done := waitOperation(t, ctx, sb.A, op)
+				expectSucceeded(t, done, "take while a train is pending")
+				snapID := uuid.Must(uuid.FromString(snapshotPath.FindStringSubmatch(deref(done.ResourceLocation))[1]))
+				target := "copy-" + src
+				applyAndWait(t, ctx, sb.B, pg, snapID, target)
+				got, err := sb.B.PersonGroup.GetTrainingStatus(ctx, target)
+				must(t, err, "target training status")
+				if got.Status == face.TrainingStatusTypeSucceeded {
+					if got.LastSuccessfulTraining == nil || !got.LastSuccessfulTraining.Equal(before.LastSuccessfulTraining.Time) {
+						t.Errorf("target lastSuccessfulTraining %v, want the source's last successful one %v", got.LastSuccessfulTraining, before.LastSuccessfulTraining)
+					}
+					return
+				}
+				// Not finished: only acceptable if something trains the
+				// target; poll (bounded) for it to finish.
+				first := got.Status
+				for i := 0; i < 50 && (got.Status == face.TrainingStatusTypeNonstarted || got.Status == face.TrainingStatusTypeRunning); i++ {
+					time.Sleep(200 * time.Millisecond)
+					got, err = sb.B.PersonGroup.GetTrainingStatus(ctx, target)
+					must(t, err, "target training status")
+				}
+				if got.Status != face.TrainingStatusTypeSucceeded {
+					t.Errorf("target of a take made while a train was pending shows training %q right after the apply and still %q after 50 polls over 10 s; nothing trains it (the source's pending status was copied). Want succeeded, the source's last successful training (%v)", first, got.Status, before.LastSuccessfulTraining)
+				}
+			}
+		})
+	})
+
 	t.Run("KillWhileQueued", func(t *testing.T) {
 		queued(t, func(attempt int) func() {
 			op := takeSnapshot(t, ctx, sb.A, fl.typ, "small", scope, "queued across a crash")
