@@ -728,3 +728,60 @@ func TestSnapshot_UntrainedSource(t *testing.T) {
 		t.Errorf("target has %v faces, want 2", l.Value)
 	}
 }
+
+// TestSnapshot_BackupRestore: the backup use case in one account. A takes
+// its own collection (applyScope = its own subscription), applies a copy
+// beside the source while the source still exists, then deletes the
+// source and restores it into the same id. Both copies equal the source,
+// person and face ids included.
+func TestSnapshot_BackupRestore(t *testing.T) {
+	t.Parallel()
+	sb := setupSnap(t, harness.Options{})
+	for i, k := range snapKinds {
+		t.Run(string(k.typ), func(t *testing.T) {
+			t.Parallel()
+			ctx := ctxFor(t)
+			k.build(t, ctx, sb.A, "precious", uint64(1900+10*i))
+			want := readSnapshotted(t, ctx, sb.A, k.typ, "precious", 1000, true)
+			snapID := takeAndWait(t, ctx, sb.A, k.typ, "precious", []uuid.UUID{subOf(sb.a)}, "backup")
+
+			applyAndWait(t, ctx, sb.A, k, snapID, "precious-copy")
+			compareSnapshotted(t, want, readSnapshotted(t, ctx, sb.A, k.typ, "precious-copy", 1000, true))
+
+			var err error
+			switch k.typ {
+			case face.SnapshotObjectTypeFaceList:
+				_, err = sb.A.FaceList.Delete(ctx, "precious")
+			case face.SnapshotObjectTypeLargeFaceList:
+				_, err = sb.A.LargeFaceList.Delete(ctx, "precious")
+			case face.SnapshotObjectTypePersonGroup:
+				_, err = sb.A.PersonGroup.Delete(ctx, "precious")
+			case face.SnapshotObjectTypeLargePersonGroup:
+				_, err = sb.A.LargePersonGroup.Delete(ctx, "precious")
+			}
+			must(t, err, "delete the source")
+			if k.exists(t, ctx, sb.A, "precious") {
+				t.Fatalf("source still there after delete")
+			}
+			applyAndWait(t, ctx, sb.A, k, snapID, "precious")
+			compareSnapshotted(t, want, readSnapshotted(t, ctx, sb.A, k.typ, "precious", 1000, true))
+			// The copy beside it is untouched by the delete and restore.
+			compareSnapshotted(t, want, readSnapshotted(t, ctx, sb.A, k.typ, "precious-copy", 1000, true))
+
+			// The two share person and face ids: a change to one must not
+			// reach the other.
+			switch k.typ {
+			case face.SnapshotObjectTypeFaceList:
+				_, err = sb.A.FaceList.DeleteFace(ctx, "precious-copy", uuid.FromStringOrNil(want.Faces[0].ID))
+			case face.SnapshotObjectTypeLargeFaceList:
+				_, err = sb.A.LargeFaceList.DeleteFace(ctx, "precious-copy", uuid.FromStringOrNil(want.Faces[0].ID))
+			case face.SnapshotObjectTypePersonGroup:
+				_, err = sb.A.PersonGroupPerson.Delete(ctx, "precious-copy", uuid.FromStringOrNil(want.Persons[0].ID))
+			case face.SnapshotObjectTypeLargePersonGroup:
+				_, err = sb.A.LargePersonGroupPerson.Delete(ctx, "precious-copy", uuid.FromStringOrNil(want.Persons[0].ID))
+			}
+			must(t, err, "delete a face or person in the copy")
+			compareSnapshotted(t, want, readSnapshotted(t, ctx, sb.A, k.typ, "precious", 1000, true))
+		})
+	}
+}
