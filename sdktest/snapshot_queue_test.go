@@ -86,7 +86,23 @@ func TestSnapshot_Queued(t *testing.T) {
 			st := wireStatus(t, sb.srv, sb.b.Key, op)
 			_, createErr := sb.B.FaceList.Create(ctx, id, face.MetaDataContract{Name: ptr("B's own")})
 			_, getErr := sb.B.FaceList.Get(ctx, id, nil)
+			// Nothing else reaches the hidden reservation either.
+			_, updateErr := sb.B.FaceList.Update(ctx, id, face.NameAndUserDataContract{Name: ptr("renamed")})
+			_, addErr := sb.B.FaceList.AddFaceFromStream(ctx, id, rc(snapImage(t, 1240)), "", target, "")
+			_, deleteErr := sb.B.FaceList.Delete(ctx, id)
+			_, takeErr := sb.B.Snapshot.Take(ctx, face.TakeSnapshotRequest{Type: fl.typ, ObjectID: ptr(id), ApplyScope: &scope})
+			listed, listErr := sb.B.FaceList.List(ctx, nil)
 			return func() {
+				expectAPIError(t, updateErr, "update the id a queued apply reserved", http.StatusNotFound, "FaceListNotFound")
+				expectAPIError(t, addErr, "add a face to the id a queued apply reserved", http.StatusNotFound, "FaceListNotFound")
+				expectAPIError(t, deleteErr, "delete the id a queued apply reserved", http.StatusNotFound, "FaceListNotFound")
+				expectAPIError(t, takeErr, "take the id a queued apply reserved", http.StatusNotFound, "FaceListNotFound")
+				must(t, listErr, "list face lists")
+				for _, l := range *listed.Value {
+					if deref(l.FaceListID) == id {
+						t.Errorf("the list shows the reserved, unfinished %s", id)
+					}
+				}
 				if st.Status != "notstarted" {
 					t.Errorf("apply queued behind a running take is %q, want notstarted", st.Status)
 				}
