@@ -143,7 +143,7 @@ func TestNodes_Limits(t *testing.T) {
 				id := fmt.Sprintf("%d-%d", i, n)
 				errs := []error{
 					db.CollectionCreate(ctx, facesnap.CollectionCreateParams{
-						Collection: facesnap.Collection{CollectionRef: facesnap.CollectionRef{Account: "acme", Kind: facesnap.KindFaceList, ID: "list-" + id}},
+						Collection:    facesnap.Collection{CollectionRef: facesnap.CollectionRef{Account: "acme", Kind: facesnap.KindFaceList, ID: "list-" + id}},
 						MaxPerAccount: maxLists,
 					}),
 					db.PersonCreate(ctx, facesnap.PersonCreateParams{Ref: group, Person: facesnap.Person{ID: id}, MaxPersons: maxPersons}),
