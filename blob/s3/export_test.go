@@ -14,6 +14,9 @@ func SetPartSize(s *Store, size int) {
 	s.parts = newPartPool(size)
 }
 
+// SetConcurrency makes s upload n parts of a Put at once.
+func SetConcurrency(s *Store, n int) { s.concurrency = n }
+
 // SetPageSize makes List read pages of n keys.
 func SetPageSize(s *Store, n int32) { s.pageSize = n }
 

@@ -26,14 +26,14 @@ const envURL = "FACESNAP_TEST_S3_URL"
 
 // open returns a store on the test bucket under a prefix of its own,
 // which it empties when the test ends.
-func open(t *testing.T) *s3.Store {
+func open(t testing.TB) *s3.Store {
 	t.Helper()
 	s, _ := openURL(t)
 	return s
 }
 
 // openURL is open, also returning the store's URL.
-func openURL(t *testing.T) (*s3.Store, string) {
+func openURL(t testing.TB) (*s3.Store, string) {
 	t.Helper()
 	raw := os.Getenv(envURL)
 	if raw == "" {
