@@ -1,8 +1,13 @@
 // Package engine runs face detection, 68-point landmarks and 128-d face
-// descriptors in pure Go, with the published weights of the npm package
-// @vladmandic/face-api (SSD MobileNet v1, faceLandmark68Net,
-// faceRecognitionNet), computing what that package computes: the same
-// pre-processing, crops, alignment and post-processing.
+// descriptors in Go, with the published weights of the npm package
+// @vladmandic/face-api (SSD MobileNet v1, the tiny face detector,
+// faceLandmark68Net, faceRecognitionNet), computing what that package
+// computes: the same pre-processing, crops, alignment and post-processing.
+// The golden tests hold it to the reference's outputs.
+//
+// There is no cgo and no outside runtime. On amd64 CPUs with AVX2 and FMA
+// the matrix products and depthwise convolutions run in Go assembly; the
+// portable Go loops serve everywhere else (and under the purego build tag).
 //
 // The weights are not shipped with facesnap: scripts/fetch-models puts them
 // in a directory that Load reads. Nothing is downloaded at run time.
@@ -36,8 +41,8 @@ const (
 	DefaultMaxResults    = 100
 )
 
-// Engine holds the three networks. It is safe for concurrent use: the
-// weights are only read.
+// Engine holds the networks. It is safe for concurrent use (the weights
+// are only read); set its tuning fields before sharing it.
 type Engine struct {
 	ssd         *ssdMobilenet
 	tiny        *tinyDetector // nil when its weights are absent
@@ -127,7 +132,8 @@ type Box struct{ X, Y, Width, Height float64 }
 
 // Detection is one face found in an image.
 type Detection struct {
-	// Rect is Box rounded to whole pixels, as the API reports it.
+	// Rect is Box rounded to whole pixels and kept inside the image, as
+	// the API reports it.
 	Rect facesnap.Rect
 	Box  Box
 	// Score is the detector's confidence, 0..1; zero for a face the
@@ -194,6 +200,9 @@ func (e *Engine) DetectWith(ctx context.Context, img image.Image, d Detector) ([
 		if !ok {
 			continue // the box lies outside the image
 		}
+		// The tiny detector's boxes may reach past the edges; the API's
+		// rectangles stay inside the image.
+		d.Rect = clampRect(d.Rect, p.rgb.w, p.rgb.h)
 		d.Score = r.score
 		dets = append(dets, d)
 	}
@@ -219,11 +228,7 @@ func (e *Engine) Locate(ctx context.Context, img image.Image, r facesnap.Rect) (
 
 // ErrEmptyFace is returned for a face rectangle with no pixels inside the
 // image.
-var ErrEmptyFace = errorString("face rectangle has no pixels inside the image")
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
+var ErrEmptyFace = errors.New("face rectangle has no pixels inside the image")
 
 // locate runs the landmark net on box, cropped as the reference crops it.
 func (e *Engine) locate(img *rgbImage, box Box) (Detection, bool) {
@@ -299,6 +304,12 @@ func clipFloor(b Box, w, h int) image.Rectangle {
 	}
 	// Flooring x and width separately can reach one past the edge.
 	return image.Rect(fx, fy, min(fx+fw, w), min(fy+fh, h))
+}
+
+func clampRect(r facesnap.Rect, w, h int) facesnap.Rect {
+	x0, y0 := max(r.Left, 0), max(r.Top, 0)
+	x1, y1 := min(r.Left+r.Width, w), min(r.Top+r.Height, h)
+	return facesnap.Rect{Left: x0, Top: y0, Width: max(x1-x0, 0), Height: max(y1-y0, 0)}
 }
 
 func roundRect(b Box) facesnap.Rect {
