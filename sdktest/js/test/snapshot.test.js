@@ -358,3 +358,33 @@ snapTest('snapshot: OperationStatus as the JS client sees it', async (t, { srv, 
   assert.ok(raw.status === 400 || raw.status === 404, `GET /operations/not-a-uuid: ${raw.status} ${raw.text}`);
   assert.ok(raw.json && raw.json.error && raw.json.error.code, raw.text);
 });
+
+test('snapshot: two regions sharing one snapshot store', async () => {
+  const os = require('node:os');
+  const path = require('node:path');
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'facesnap-js-store-'));
+  const a = newAccount();
+  const b = newAccount();
+  const west = await startServer({ accounts: [a], snapshotStore: store });
+  let east;
+  try {
+    east = await startServer({ accounts: [b], snapshotStore: store });
+    const A = west.client(a);
+    const B = east.client(b);
+    const k = snapKinds[3];
+    await k.build(A, 'west', 1100);
+    const want = await k.read(A, 'west');
+    const snapId = await takeAndWait(A, k.type, 'west', [b.subscription]);
+    assert.equal((await B.snapshot.get(snapId)).id, snapId);
+    const op = operationId(await B.snapshot.apply(snapId, 'east'), 'apply in the other region');
+    assert.equal(expectSucceeded(await waitOperation(B, op), 'apply'), '/largepersongroups/east');
+    assert.deepEqual(await k.read(B, 'east'), want);
+  } catch (e) {
+    e.message += `\n--- west ---\n${west.logs}\n--- east ---\n${east ? east.logs : ''}`;
+    throw e;
+  } finally {
+    await west.stop();
+    if (east) await east.stop();
+    for (const d of [west.opts.dataDir, east && east.opts.dataDir, store]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  }
+});
