@@ -406,14 +406,15 @@ func TestSnapshot_LargeTake(t *testing.T) {
 		applyAndWait(t, ctx, sb.B, k, snapID, "after-crash")
 		compareSnapshotted(t, want, readBig(t, ctx, sb.B, "after-crash"))
 		// Not part of the API: what the killed attempt left in the store
-		// (blob/dir documents that a crash may leave a temporary file),
-		// before and after the snapshot is deleted.
+		// (blob/dir documents that a crash may leave a temporary file; the
+		// purger removes such files once unwritten for an hour), before
+		// and after the snapshot is deleted.
 		n, size := storeTempFiles(filepath.Join(sb.srv.DataDir(), "snapshots"))
 		_, err = sb.A.Snapshot.Delete(ctx, snapID)
 		must(t, err, "delete the snapshot")
 		n2, size2 := storeTempFiles(filepath.Join(sb.srv.DataDir(), "snapshots"))
 		if n+n2 > 0 {
-			t.Logf("note: the killed take left %d temporary file(s), %d bytes, in the snapshot store; %d (%d bytes) remain after the snapshot's delete", n, size, n2, size2)
+			t.Logf("note: the killed take left %d temporary file(s), %d bytes, in the snapshot store; %d (%d bytes) remain after the snapshot's delete, until the purger's one-hour sweep", n, size, n2, size2)
 		}
 	})
 
