@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"image"
+	"strings"
 )
 
 // recognitionInputSize is the square input of the face recognition net.
@@ -116,8 +117,9 @@ func newRecognitionNet(m weightMap) (*recognitionNet, error) {
 		"conv128_down", "conv128_1", "conv128_2",
 		"conv256_down", "conv256_1", "conv256_2", "conv256_down_out",
 	} {
-		down := len(name) > 5 && name[len(name)-5:] == "_down" || name == "conv256_down_out"
-		b, err := loadResidual(m, name, down)
+		// conv64_down, conv128_down, conv256_down and conv256_down_out
+		// halve the resolution.
+		b, err := loadResidual(m, name, strings.Contains(name, "_down"))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
