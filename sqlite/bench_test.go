@@ -1,8 +1,13 @@
 package sqlite_test
 
 import (
+	"encoding/hex"
 	"fmt"
+	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -134,4 +139,93 @@ func BenchmarkCollectionLoad10k(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/face")
 	reportCPU(b, cpu, n, "face")
+}
+
+// BenchmarkApplyLoad loads a LargePersonGroup the way a snapshot apply
+// does: persons first in id order, then faces in seq order (each
+// person's faces together, persons in random id order), random uuid ids,
+// unit-length 128-float features, in batches of 2000 records, each batch
+// one CollectionLoad. The size is FACESNAP_BENCH_APPLY_FACES (default
+// 100,000, 10 faces a person), the batch FACESNAP_BENCH_APPLY_BATCH.
+// cpu-ns/face counts only the CollectionLoad calls, not making the
+// records.
+//
+//	FACESNAP_BENCH_APPLY_FACES=1000000 go test ./sqlite -run '^$' -bench ApplyLoad -benchtime 1x
+func BenchmarkApplyLoad(b *testing.B) {
+	n := 100000
+	if v := os.Getenv("FACESNAP_BENCH_APPLY_FACES"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	const perPerson = 10
+	batchSize := 2000
+	if v := os.Getenv("FACESNAP_BENCH_APPLY_BATCH"); v != "" {
+		var err error
+		if batchSize, err = strconv.Atoi(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	persons := n / perPerson
+	ctx := b.Context()
+	db := benchDB(b)
+	var loadCPU, loadWall time.Duration
+	round := 0
+	for b.Loop() {
+		rng := rand.New(rand.NewPCG(uint64(round), 7))
+		ref := facesnap.CollectionRef{Account: "acme", Kind: facesnap.KindLargePersonGroup, ID: fmt.Sprintf("apply-%d", round)}
+		round++
+		must(b, db.CollectionReserve(ctx, facesnap.CollectionReserveParams{Collection: facesnap.Collection{CollectionRef: ref}, Owner: "bench"}))
+		ids := make([]string, persons)
+		for i := range ids {
+			ids[i] = randomUUID(rng)
+		}
+		order := append([]string(nil), ids...)
+		sort.Strings(order)
+		batch := facesnap.CollectionLoadParams{Ref: ref, Owner: "bench"}
+		flush := func() {
+			c, w := cpuTime(), time.Now()
+			must(b, db.CollectionLoad(ctx, batch))
+			loadCPU += cpuTime() - c
+			loadWall += time.Since(w)
+			batch.Persons, batch.Faces = batch.Persons[:0], batch.Faces[:0]
+		}
+		for i, id := range order {
+			batch.Persons = append(batch.Persons, facesnap.Person{ID: id, Name: fmt.Sprintf("person %d", i), UserData: `{"team":"bench"}`})
+			if len(batch.Persons) == batchSize {
+				flush()
+			}
+		}
+		seq := int64(0)
+		for _, id := range ids {
+			for range perPerson {
+				seq++
+				f := facesnap.Face{ID: randomUUID(rng), PersonID: id, UserData: "camera=front",
+					Rect: facesnap.Rect{Left: 1, Top: 2, Width: 100, Height: 120}, DetectionModel: "detection_03",
+					Feature: make([]float32, featureDim), Seq: seq, CreatedAt: time.Unix(1700000000, 0)}
+				for j := range f.Feature {
+					f.Feature[j] = float32(rng.NormFloat64() / 11.3)
+				}
+				batch.Faces = append(batch.Faces, f)
+				if len(batch.Persons)+len(batch.Faces) == batchSize {
+					flush()
+				}
+			}
+		}
+		flush()
+	}
+	b.ReportMetric(float64(loadCPU)/float64(b.N*n), "cpu-ns/face")
+	b.ReportMetric(float64(loadWall)/float64(b.N*n), "ns/face")
+}
+
+func randomUUID(rng *rand.Rand) string {
+	var u [16]byte
+	for i := range u {
+		u[i] = byte(rng.Uint32())
+	}
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	h := hex.EncodeToString(u[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

@@ -32,3 +32,10 @@ func isForeignKey(err error) bool {
 	var serr *sqlite.Error
 	return errors.As(err, &serr) && serr.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
+
+// isConstraint reports any constraint violation (unique, primary key,
+// foreign key, check, not null).
+func isConstraint(err error) bool {
+	var serr *sqlite.Error
+	return errors.As(err, &serr) && serr.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+}

@@ -46,7 +46,10 @@ func encodeFeature(v []float32) []byte {
 	if v == nil {
 		return nil
 	}
-	b := make([]byte, 0, 4*len(v))
+	return appendFeature(make([]byte, 0, 4*len(v)), v)
+}
+
+func appendFeature(b []byte, v []float32) []byte {
 	for _, x := range v {
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
 	}

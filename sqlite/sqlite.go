@@ -160,7 +160,7 @@ var (
 	}
 	hotWrites = []string{
 		sqlFaceSeq, sqlFaceCountPerson, insertFace, sqlPersonCount, insertPerson,
-		sqlReservedPK, sqlLoadCounts,
+		sqlReservedPK, sqlLoadCounts, insertFaces, insertPersons,
 	}
 )
 
