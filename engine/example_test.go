@@ -60,7 +60,7 @@ func ExampleEngine_Locate() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	var img image.Image // the decoded, upright image
+	var img image.Image                                                 // the decoded, upright image
 	target := facesnap.Rect{Left: 10, Top: 20, Width: 100, Height: 120} // targetFace
 	face, err := eng.Locate(context.Background(), img, target)
 	if errors.Is(err, engine.ErrEmptyFace) {
