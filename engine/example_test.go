@@ -60,8 +60,9 @@ func ExampleEngine_Locate() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	var img image.Image                                                 // the decoded, upright image
-	target := facesnap.Rect{Left: 10, Top: 20, Width: 100, Height: 120} // targetFace
+	// The decoded, upright image and the request's targetFace.
+	var img image.Image
+	target := facesnap.Rect{Left: 10, Top: 20, Width: 100, Height: 120}
 	face, err := eng.Locate(context.Background(), img, target)
 	if errors.Is(err, engine.ErrEmptyFace) {
 		log.Fatal("targetFace outside the image")
