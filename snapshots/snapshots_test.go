@@ -693,3 +693,45 @@ func TestApply_GivesUpCleanly(t *testing.T) {
 		t.Fatalf("id still taken after the runner gave up: %v", err)
 	}
 }
+
+func TestTake_TrainingInFlightIsNotCopied(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	trainedAt := time.Date(2026, 11, 1, 8, 0, 1, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		source facesnap.Training
+		want   facesnap.Training
+	}{
+		{"QueuedAfterSuccess",
+			facesnap.Training{Status: facesnap.TrainingNotStarted, CreatedAt: trainedAt.Add(time.Hour), LastActionAt: trainedAt, LastSuccessAt: trainedAt, TrainedSeq: 2},
+			facesnap.Training{Status: facesnap.TrainingSucceeded, CreatedAt: trainedAt.Add(time.Hour), LastActionAt: trainedAt, LastSuccessAt: trainedAt, TrainedSeq: 2}},
+		{"RunningNeverSucceeded",
+			facesnap.Training{Status: facesnap.TrainingRunning, CreatedAt: trainedAt},
+			facesnap.Training{}},
+		{"Failed",
+			facesnap.Training{Status: facesnap.TrainingFailed, CreatedAt: trainedAt, LastActionAt: trainedAt, Message: "There is no person."},
+			facesnap.Training{Status: facesnap.TrainingFailed, CreatedAt: trainedAt, LastActionAt: trainedAt, Message: "There is no person."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			src := seed(t, b.store, acctA, facesnap.KindPersonGroup, "pg", 1, 2)
+			if err := b.store.TrainingSet(ctx, src, tc.source); err != nil {
+				t.Fatal(err)
+			}
+			snapID := take(t, b, src, acctB.SubscriptionID)
+			if _, err := b.svc.Apply(ctx, acctB, snapID, snapshots.ApplyParams{ObjectID: "copy"}); err != nil {
+				t.Fatal(err)
+			}
+			b.drain(t)
+			got, err := b.store.TrainingGet(ctx, facesnap.CollectionRef{Account: acctB.Name, Kind: facesnap.KindPersonGroup, ID: "copy"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("copy's training = %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}

@@ -108,7 +108,23 @@ type countingSink struct {
 func (s *countingSink) Collection(c facesnap.Collection, t facesnap.Training, st facesnap.CollectionStats) error {
 	s.total = st.Persons + st.Faces
 	s.progress.Set(0, s.total)
-	return s.DumpSink.Collection(c, t, st)
+	return s.DumpSink.Collection(c, settled(t), st)
+}
+
+// settled is the training a snapshot carries. A training queued or running
+// at take time is not part of the copy (nothing would ever finish it
+// there): the copy keeps the last successful training, or none.
+func settled(t facesnap.Training) facesnap.Training {
+	if t.Status != facesnap.TrainingNotStarted && t.Status != facesnap.TrainingRunning {
+		return t
+	}
+	if t.LastSuccessAt.IsZero() {
+		return facesnap.Training{}
+	}
+	t.Status = facesnap.TrainingSucceeded
+	t.LastActionAt = t.LastSuccessAt
+	t.Message = ""
+	return t
 }
 
 func (s *countingSink) Person(p facesnap.Person) error {
