@@ -50,6 +50,8 @@ func Exercise(t *testing.T, newStore func(t *testing.T) facesnap.Store) {
 		{"Snapshot", exerciseSnapshot},
 		{"Operation", exerciseOperation},
 		{"Tx", exerciseTx},
+		{"Order", exerciseOrder},
+		{"Limit", exerciseLimit},
 	} {
 		t.Run(area.name, func(t *testing.T) {
 			t.Parallel()
