@@ -62,6 +62,11 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	for _, opt := range opts {
 		opt(cfg)
 	}
+	if cfg.MaxConns < 2 {
+		// A snapshot take streams its dump on one connection while the
+		// runner records its progress on another.
+		return nil, errors.New("postgres: pool_max_conns must be at least 2")
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)

@@ -114,6 +114,12 @@ func TestOpen(t *testing.T) {
 			t.Error("Open of a malformed URL succeeded")
 		}
 	})
+	t.Run("PoolTooSmall", func(t *testing.T) {
+		t.Parallel()
+		if _, err := postgres.Open(t.Context(), testURL(t), postgres.WithMaxConns(1)); err == nil {
+			t.Error("Open with a pool of one connection succeeded")
+		}
+	})
 	t.Run("NoSchema", func(t *testing.T) {
 		t.Parallel()
 		u, err := url.Parse(testURL(t))
