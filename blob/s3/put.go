@@ -103,8 +103,10 @@ func (s *Store) putMultipart(ctx context.Context, key string, r io.Reader, first
 	buf, size, last := first, len(first), false
 	for num := int32(1); ; num++ {
 		if num > maxParts {
-			s.parts.put(buf)
 			up.fail(fmt.Errorf("larger than %d parts of %d bytes", maxParts, s.partSize))
+		}
+		if up.failed() { // a part failed while this one was read
+			s.parts.put(buf)
 			break
 		}
 		sem <- struct{}{} // an upload slot; in-flight parts always end
@@ -117,7 +119,7 @@ func (s *Store) putMultipart(ctx context.Context, key string, r io.Reader, first
 				cancel()
 			}
 		})
-		if last || up.failed() {
+		if last {
 			break
 		}
 		next := s.parts.get()

@@ -24,7 +24,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -95,7 +94,6 @@ func open(_ context.Context, rawURL string, getenv func(string) string) (*Store,
 	opts := s3api.Options{
 		Region:      cfg.region,
 		Credentials: credentials.NewStaticCredentialsProvider(id, secret, getenv("AWS_SESSION_TOKEN")),
-		HTTPClient:  &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
 		// The SDK's default CRC checksums on every upload are not yet
 		// understood by all S3-compatible servers; the signature already
 		// covers each request's payload hash.
