@@ -31,6 +31,9 @@ type Notifier interface {
 type Service struct {
 	Store   facesnap.Store
 	Fetcher Fetcher
+	// Engine finds and describes faces; nil when the server has no
+	// weights: adding a face then needs targetFace, and detect fails.
+	Engine Engine
 	// Notifier may be nil: queued work is then found by the runner's poll.
 	Notifier Notifier
 	// Now is the clock; default time.Now. Times are truncated to 100 ns,

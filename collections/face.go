@@ -9,10 +9,10 @@ import (
 	"facesnap/faceimage"
 )
 
-// ErrTargetFaceRequired is the answer to an add-face without targetFace
-// until the face detector (a separate issue) lands: the service would detect
-// the one face itself, this server cannot yet.
-var ErrTargetFaceRequired = facesnap.Invalidf("Parameter targetFace is required: this server has no face detector yet, so give the face rectangle as targetFace=left,top,width,height.")
+// ErrTargetFaceRequired answers an add-face without targetFace on a server
+// without the face engine's weights: it cannot find the face itself, and
+// the client can still frame it.
+var ErrTargetFaceRequired = facesnap.Invalidf("Parameter targetFace is required: this server has no face detector loaded (its operator runs scripts/fetch-models and starts it with --models), so give the face rectangle as targetFace=left,top,width,height.")
 
 // AddFaceParams describe a face to persist. The image comes from Image, or
 // from URL when ByURL is set; it is only read, never stored.
@@ -39,7 +39,9 @@ func maxFaces(k facesnap.Kind) (int, string) {
 }
 
 // AddFace persists a face of an image on a list or a person: its rectangle,
-// detection model and userData.
+// descriptor, detection model and userData. Without targetFace the image
+// must hold exactly one face, which the engine finds. Without an Engine a
+// targetFace is required and the face gets no descriptor.
 func (s *Service) AddFace(ctx context.Context, acct facesnap.Account, p AddFaceParams) (facesnap.Face, error) {
 	if err := s.checkFaceOwner(p.Kind, p.CollectionID, p.PersonID); err != nil {
 		return facesnap.Face{}, err
@@ -51,12 +53,15 @@ func (s *Service) AddFace(ctx context.Context, acct facesnap.Account, p AddFaceP
 	if err != nil {
 		return facesnap.Face{}, err
 	}
-	if p.TargetFace == "" {
+	var target *facesnap.Rect
+	if p.TargetFace != "" {
+		rect, err := faceimage.ParseRect(p.TargetFace)
+		if err != nil {
+			return facesnap.Face{}, err
+		}
+		target = &rect
+	} else if s.Engine == nil {
 		return facesnap.Face{}, ErrTargetFaceRequired
-	}
-	rect, err := faceimage.ParseRect(p.TargetFace)
-	if err != nil {
-		return facesnap.Face{}, err
 	}
 	r := ref(acct, p.Kind, p.CollectionID)
 	// Refuse a missing list or person before fetching or decoding
@@ -85,8 +90,21 @@ func (s *Service) AddFace(ctx context.Context, acct facesnap.Account, p AddFaceP
 	if err != nil {
 		return facesnap.Face{}, err
 	}
-	if err := faceimage.CheckFace(img, rect); err != nil {
-		return facesnap.Face{}, err
+	pic := newUpright(img, data)
+	var rect facesnap.Rect
+	var feature []float32
+	if target != nil {
+		if err := pic.checkFace(*target); err != nil {
+			return facesnap.Face{}, err
+		}
+		rect = *target
+	}
+	// The engine runs before the store is touched: it costs tens of
+	// milliseconds, which no transaction should wait for.
+	if s.Engine != nil {
+		if rect, feature, err = s.describeFace(ctx, pic, target); err != nil {
+			return facesnap.Face{}, err
+		}
 	}
 	face := facesnap.Face{
 		ID:             s.newID(),
@@ -94,6 +112,7 @@ func (s *Service) AddFace(ctx context.Context, acct facesnap.Account, p AddFaceP
 		UserData:       p.UserData,
 		Rect:           rect,
 		DetectionModel: model,
+		Feature:        feature,
 		CreatedAt:      s.now(),
 	}
 	limit, per := maxFaces(p.Kind)

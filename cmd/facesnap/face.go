@@ -57,8 +57,9 @@ func (m *Main) faceCommand() *cobra.Command {
 in a folder. In a folder, images the server refuses are skipped and listed at
 the end; the command then exits 1. Any other error stops it.
 
-The server has no face detector yet: pass --target-face to say where the face
-is.`,
+Without --target-face the server detects the face, and the image must hold
+exactly one; a server started without the face engine's weights needs
+--target-face to say where the face is.`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			return m.addFaces(cmd.Context(), o, fo, a[0])

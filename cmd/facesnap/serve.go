@@ -36,6 +36,7 @@ type serveOptions struct {
 	snapshotTTL      time.Duration
 	workers          int
 	operationLease   time.Duration
+	models           string
 }
 
 // shutdownTimeout bounds how long in-flight requests may take to finish
@@ -62,6 +63,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	f.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	f.DurationVar(&o.snapshotTTL, "snapshot-ttl", 48*time.Hour, "how long a snapshot lives after it is taken")
 	f.IntVar(&o.workers, "workers", 2, "operations (take, apply, train) run at once; more stay queued")
+	f.StringVar(&o.models, "models", "", modelsUsage)
 	f.DurationVar(&o.operationLease, "operation-lease", 10*time.Second, "how long a killed server's running operation waits before another takes it over")
 	return cmd
 }
@@ -95,6 +97,11 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		fmt.Fprintf(m.Stderr, "facesnap: no account yet; create one and get its key with:\n  facesnap account add --data %s\n", o.dataDir)
 	}
 
+	eng, err := loadEngine(m.modelsDir(o.models), log)
+	if err != nil {
+		return fmt.Errorf("--models: %w", err)
+	}
+
 	blobs, err := openBlobStore(ctx, o.snapshotStore)
 	if err != nil {
 		return fmt.Errorf("snapshot store: %w", err)
@@ -109,6 +116,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		Store:    db,
 		Fetcher:  faceimage.NewFetcher(faceimage.FetcherOptions{AllowPrivate: o.allowPrivateURLs}),
 		Notifier: runner,
+		Engine:   eng,
 	}
 	if err := registerWorkers(runner, coll, snaps); err != nil {
 		return err

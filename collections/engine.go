@@ -1,0 +1,121 @@
+package collections
+
+import (
+	"context"
+	"errors"
+	"image"
+
+	"facesnap"
+	"facesnap/engine"
+	"facesnap/faceimage"
+)
+
+// Engine finds and describes faces; *engine.Engine is one. Detect and
+// Locate work on the upright picture (EXIF orientation applied).
+type Engine interface {
+	// Detect finds the faces of img, largest first.
+	Detect(ctx context.Context, img image.Image) ([]engine.Detection, error)
+	// Locate places landmarks on a face the caller framed.
+	Locate(ctx context.Context, img image.Image, r facesnap.Rect) (engine.Detection, error)
+	// Descriptor is the face's feature vector.
+	Descriptor(ctx context.Context, img image.Image, det engine.Detection) ([]float32, error)
+}
+
+// NoEngineError answers what needs the face engine on a server that has
+// none loaded: the operator, not the client, must act.
+type NoEngineError struct{ Message string }
+
+func (e *NoEngineError) Error() string { return e.Message }
+
+// ErrNoEngine is the NoEngineError of a server started without weights.
+var ErrNoEngine = &NoEngineError{Message: "Face detection is not available on this server: the face engine's weights are not loaded. " +
+	"The operator must run scripts/fetch-models and restart the server with --models DIR (default $FACESNAP_MODELS, else .cache/face-api)."}
+
+// The service's answers when an add-face image does not hold exactly one
+// face (its documented InvalidImage messages).
+var (
+	ErrNoFace        = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "No face detected in the image."}
+	ErrSeveralFaces  = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "There is more than 1 face in the image."}
+	errEngineRefused = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "No face detected in the image or the specified targetFace area."}
+)
+
+// upright is an image as a viewer shows it: its pixels turned by the JPEG's
+// EXIF orientation, decoded on demand.
+type upright struct {
+	img         *faceimage.Image
+	orientation int
+}
+
+func newUpright(img *faceimage.Image, data []byte) upright {
+	return upright{img: img, orientation: engine.JPEGOrientation(data)}
+}
+
+// size is the upright width and height, known without decoding: EXIF
+// orientations 5 to 8 turn the picture a quarter.
+func (u upright) size() (w, h int) {
+	if u.orientation >= 5 && u.orientation <= 8 {
+		return u.img.Height, u.img.Width
+	}
+	return u.img.Width, u.img.Height
+}
+
+// checkFace checks a targetFace against the upright picture, which is the
+// one the client sees and frames.
+func (u upright) checkFace(r facesnap.Rect) error {
+	w, h := u.size()
+	return faceimage.CheckFace(&faceimage.Image{Format: u.img.Format, Width: w, Height: h}, r)
+}
+
+// pixels decodes the picture and prepares it for the engine.
+func (u upright) pixels() (*engine.Image, error) {
+	px, err := u.img.Pixels()
+	if err != nil {
+		return nil, err
+	}
+	return engine.NewImage(engine.Orient(px, u.orientation)), nil
+}
+
+// describeFace finds the one face to persist: the face framed by target
+// when it is set, else the only face the detector finds. It returns the
+// face's rectangle and descriptor.
+func (s *Service) describeFace(ctx context.Context, u upright, target *facesnap.Rect) (facesnap.Rect, []float32, error) {
+	img, err := u.pixels()
+	if err != nil {
+		return facesnap.Rect{}, nil, err
+	}
+	var det engine.Detection
+	if target != nil {
+		det, err = s.Engine.Locate(ctx, img, *target)
+		if errors.Is(err, engine.ErrEmptyFace) {
+			return facesnap.Rect{}, nil, errEngineRefused
+		}
+		if err != nil {
+			return facesnap.Rect{}, nil, err
+		}
+	} else {
+		faces, err := s.Engine.Detect(ctx, img)
+		if err != nil {
+			return facesnap.Rect{}, nil, err
+		}
+		switch len(faces) {
+		case 0:
+			return facesnap.Rect{}, nil, ErrNoFace
+		case 1:
+			det = faces[0]
+		default:
+			return facesnap.Rect{}, nil, ErrSeveralFaces
+		}
+	}
+	feature, err := s.Engine.Descriptor(ctx, img, det)
+	if errors.Is(err, engine.ErrEmptyFace) {
+		return facesnap.Rect{}, nil, errEngineRefused
+	}
+	if err != nil {
+		return facesnap.Rect{}, nil, err
+	}
+	if target != nil {
+		// The face persisted is where the caller framed it.
+		return *target, feature, nil
+	}
+	return det.Rect, feature, nil
+}
