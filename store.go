@@ -101,6 +101,15 @@ type Store interface {
 	OperationFinish(ctx context.Context, p OperationFinishParams) error
 	// OperationPurge deletes operations that finished before the time.
 	OperationPurge(ctx context.Context, finishedBefore time.Time) (int64, error)
+
+	// DetectedFaceCreate keeps the faces of one detect, all or none. Their
+	// account must exist; deleting it deletes them.
+	DetectedFaceCreate(ctx context.Context, faces []DetectedFace) error
+	// DetectedFaceGet returns a face the account detected. It does not
+	// look at ExpiresAt: the caller, who has the clock, does.
+	DetectedFaceGet(ctx context.Context, account, faceID string) (DetectedFace, error)
+	// DetectedFacePurge deletes the faces that expired before the time.
+	DetectedFacePurge(ctx context.Context, expiredBefore time.Time) (int64, error)
 }
 
 type CollectionCreateParams struct {

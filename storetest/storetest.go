@@ -52,6 +52,7 @@ func Exercise(t *testing.T, newStore func(t *testing.T) facesnap.Store) {
 		{"Tx", exerciseTx},
 		{"Order", exerciseOrder},
 		{"Limit", exerciseLimit},
+		{"DetectedFace", exerciseDetectedFace},
 	} {
 		t.Run(area.name, func(t *testing.T) {
 			t.Parallel()

@@ -1,0 +1,80 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"facesnap"
+)
+
+const detectedFaceColumns = `face_id, account, rect_left, rect_top, rect_width, rect_height,
+	detection_model, recognition_model, feature, created_at, expires_at`
+
+func (s *store) DetectedFaceCreate(ctx context.Context, faces []facesnap.DetectedFace) error {
+	if len(faces) == 0 {
+		return nil
+	}
+	return s.writeTx(ctx, func(tx pgx.Tx) error {
+		// A detect is one account's; checking it once gives a missing
+		// account its NotFound without naming the foreign key.
+		checked := ""
+		for _, f := range faces {
+			if f.Account != checked {
+				var one int
+				err := tx.QueryRow(ctx, `SELECT 1 FROM accounts WHERE name = $1`, f.Account).Scan(&one)
+				if errors.Is(err, pgx.ErrNoRows) {
+					return facesnap.NotFound(facesnap.ObjectAccount, f.Account)
+				}
+				if err != nil {
+					return err
+				}
+				checked = f.Account
+			}
+		}
+		// One round trip for the whole detect (up to 100 faces).
+		var batch pgx.Batch
+		for _, f := range faces {
+			batch.Queue(`INSERT INTO detected_faces (`+detectedFaceColumns+`)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+				f.ID, f.Account, int32(f.Rect.Left), int32(f.Rect.Top), int32(f.Rect.Width), int32(f.Rect.Height),
+				f.DetectionModel, f.RecognitionModel, encodeFeature(f.Feature), nanos(f.CreatedAt), nanos(f.ExpiresAt))
+		}
+		br := tx.SendBatch(ctx, &batch)
+		for _, f := range faces {
+			if _, err := br.Exec(); err != nil {
+				br.Close()
+				return interpretError(err, facesnap.ObjectFace, f.ID)
+			}
+		}
+		return br.Close()
+	})
+}
+
+func (s *store) DetectedFaceGet(ctx context.Context, account, faceID string) (facesnap.DetectedFace, error) {
+	var f facesnap.DetectedFace
+	var feature []byte
+	var created, expires int64
+	err := s.reader().QueryRow(ctx,
+		`SELECT `+detectedFaceColumns+` FROM detected_faces WHERE face_id = $1 AND account = $2`, faceID, account).
+		Scan(&f.ID, &f.Account, &f.Rect.Left, &f.Rect.Top, &f.Rect.Width, &f.Rect.Height,
+			&f.DetectionModel, &f.RecognitionModel, &feature, &created, &expires)
+	if err != nil {
+		return facesnap.DetectedFace{}, interpretError(err, facesnap.ObjectFace, faceID)
+	}
+	f.Feature = decodeFeature(feature)
+	f.CreatedAt, f.ExpiresAt = timeAt(created), timeAt(expires)
+	return f, nil
+}
+
+func (s *store) DetectedFacePurge(ctx context.Context, expiredBefore time.Time) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(q querier) error {
+		tag, err := q.Exec(ctx, `DELETE FROM detected_faces WHERE expires_at < $1`, nanos(expiredBefore))
+		n = tag.RowsAffected()
+		return err
+	})
+	return n, err
+}
