@@ -27,6 +27,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -46,26 +47,24 @@ type DB struct {
 // Option configures Open.
 type Option func(*pgxpool.Config)
 
-// WithMaxConns sets the size of the connection pool. Default: pgxpool's,
-// the greater of 4 and the number of CPUs.
+// WithMaxConns sets the size of the connection pool, as the URL's
+// pool_max_conns does. Default: the greater of 10 and the number of CPUs.
 func WithMaxConns(n int32) Option {
 	return func(c *pgxpool.Config) { c.MaxConns = n }
 }
 
+// defaultMaxConns is the least pool size when the URL does not set one.
+// pgxpool's own default (4, or the CPU count) is small for a server: each
+// running snapshot take holds a connection for its whole dump, while
+// requests and the runner's heartbeats need others.
+const defaultMaxConns = 10
+
 // Open connects to the database at url (postgres://user@host/db?...),
 // brings its schema up to date and returns the store.
 func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
-	cfg, err := pgxpool.ParseConfig(url)
+	cfg, err := poolConfig(url, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
-	}
-	for _, opt := range opts {
-		opt(cfg)
-	}
-	if cfg.MaxConns < 2 {
-		// A snapshot take streams its dump on one connection while the
-		// runner records its progress on another.
-		return nil, errors.New("postgres: pool_max_conns must be at least 2")
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -76,6 +75,25 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("postgres: migrate: %w", err)
 	}
 	return &DB{store{pool: pool}}, nil
+}
+
+func poolConfig(url string, opts ...Option) (*pgxpool.Config, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = max(cfg.MaxConns, defaultMaxConns)
+	}
+	for _, opt := range opts {
+		opt(cfg)
+	}
+	if cfg.MaxConns < 2 {
+		// A snapshot take streams its dump on one connection while the
+		// runner records its progress on another.
+		return nil, errors.New("pool_max_conns must be at least 2")
+	}
+	return cfg, nil
 }
 
 // querier is what the pool and a transaction have in common: store
