@@ -74,17 +74,9 @@ func (s *Service) AddFace(ctx context.Context, acct facesnap.Account, p AddFaceP
 	if err != nil {
 		return facesnap.Face{}, err
 	}
-	data := p.Image
-	if p.ByURL {
-		if p.URL == "" {
-			return facesnap.Face{}, &facesnap.InvalidError{Reason: facesnap.ReasonInvalidURL, Message: "Invalid image URL: the url is empty."}
-		}
-		if s.Fetcher == nil {
-			return facesnap.Face{}, &facesnap.InvalidError{Reason: facesnap.ReasonInvalidURL, Message: "Adding faces from a URL is not enabled on this server."}
-		}
-		if data, err = s.Fetcher.Fetch(ctx, p.URL); err != nil {
-			return facesnap.Face{}, err
-		}
+	data, err := s.imageData(ctx, p.Image, p.ByURL, p.URL)
+	if err != nil {
+		return facesnap.Face{}, err
 	}
 	img, err := faceimage.Decode(data)
 	if err != nil {

@@ -57,6 +57,7 @@ func errorResponse(err error) (status int, body errorDetail, ok bool) {
 	var (
 		api        *apiError
 		notTrained *collections.NotTrainedError
+		noEngine   *collections.NoEngineError
 		notFound   *facesnap.NotFoundError
 		exists     *facesnap.ExistsError
 		invalid    *facesnap.InvalidError
@@ -69,6 +70,10 @@ func errorResponse(err error) (status int, body errorDetail, ok bool) {
 		return api.Status, errorDetail{api.Code, api.Message}, true
 	case errors.Is(err, accounts.ErrUnauthorized):
 		return errInvalidKey.Status, errorDetail{errInvalidKey.Code, errInvalidKey.Message}, true
+	// 501, not 503: the SDKs retry a 503 for minutes, and only the
+	// operator can fix this (scripts/fetch-models, --models).
+	case errors.As(err, &noEngine):
+		return http.StatusNotImplemented, errorDetail{"NotImplemented", noEngine.Message}, true
 	case errors.As(err, &notTrained):
 		return http.StatusNotFound, errorDetail{notTrained.Code(), notTrained.Message}, true
 	case errors.As(err, &notFound):

@@ -91,6 +91,7 @@ func New(cfg Config) *Server {
 	}
 	s.registerCollectionRoutes()
 	s.registerSnapshotRoutes()
+	s.registerDetectRoutes()
 	s.registerUnimplementedRoutes()
 	s.registerAccountRoutes()
 	s.registerFallbacks()

@@ -13,11 +13,9 @@ var errNotImplemented = &apiError{Status: http.StatusNotImplemented, Code: "NotI
 	Message: "This operation is not implemented by this facesnap server yet; see the README's API section."}
 
 // registerUnimplementedRoutes registers the Face API routes still to come:
-// detection, and identification, verification, find-similar and grouping,
-// which need the face engine.
+// identification, verification, find-similar and grouping.
 func (s *Server) registerUnimplementedRoutes() {
 	for _, pattern := range []string{
-		"POST /detect",
 		"POST /findsimilars",
 		"POST /group",
 		"POST /identify",

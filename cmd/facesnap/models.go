@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"facesnap/collections"
 	"facesnap/engine"
@@ -16,6 +17,11 @@ var defaultModelsDir = filepath.Join(".cache", "face-api")
 const modelsUsage = "face engine weights directory, filled by scripts/fetch-models (default $FACESNAP_MODELS, else " +
 	".cache/face-api in the working directory); without weights the server still serves collections, " +
 	"but detect and add-face without targetFace are refused"
+
+// detectedFacePurgeInterval is how often expired faceIds are deleted: the
+// shortest faceIdTimeToLive is a minute, and the delete is one indexed
+// statement.
+const detectedFacePurgeInterval = time.Minute
 
 // modelsDir resolves --models: the flag, else FACESNAP_MODELS, else the
 // default cache.

@@ -159,6 +159,9 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	wg.Go(func() {
 		snaps.RunPurger(runCtx, snapshotPurgeInterval(o.snapshotTTL), log.With("component", "snapshots"))
 	})
+	wg.Go(func() {
+		coll.RunDetectedFacePurger(runCtx, detectedFacePurgeInterval, log.With("component", "detect"))
+	})
 	defer func() {
 		stopRunner()
 		wg.Wait()

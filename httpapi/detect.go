@@ -1,0 +1,146 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"facesnap"
+	"facesnap/collections"
+	"facesnap/engine"
+)
+
+// detectedFaceJSON is DetectedFace on the wire.
+type detectedFaceJSON struct {
+	FaceID           string         `json:"faceId,omitempty"`
+	RecognitionModel string         `json:"recognitionModel,omitempty"`
+	FaceRectangle    rectJSON       `json:"faceRectangle"`
+	FaceLandmarks    *landmarksJSON `json:"faceLandmarks,omitempty"`
+}
+
+// rectJSON is FaceRectangle, in the spec's field order.
+type rectJSON struct {
+	Top    int `json:"top"`
+	Left   int `json:"left"`
+	Width  int `json:"width"`
+	Height int `json:"height"`
+}
+
+type pointJSON struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+}
+
+// landmarksJSON is FaceLandmarks: the 27 points named as
+// engine.LandmarkNames names them, in that order.
+type landmarksJSON [len(engine.LandmarkNames)]pointJSON
+
+func (l *landmarksJSON) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, name := range engine.LandmarkNames {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Quote(name))
+		b.WriteByte(':')
+		p, err := json.Marshal(l[i])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(p)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// tenth rounds a coordinate to the tenth of a pixel the service shows.
+func tenth(v float64) float64 { return math.Round(v*10) / 10 }
+
+func toDetectedFaceJSON(f collections.DetectedFace, withModel bool) detectedFaceJSON {
+	out := detectedFaceJSON{
+		FaceID:        f.FaceID,
+		FaceRectangle: rectJSON{Top: f.Rect.Top, Left: f.Rect.Left, Width: f.Rect.Width, Height: f.Rect.Height},
+	}
+	if withModel {
+		out.RecognitionModel = f.RecognitionModel
+	}
+	if f.Landmarks != nil {
+		var lm landmarksJSON
+		for i, p := range f.Landmarks {
+			lm[i] = pointJSON{X: tenth(p.X), Y: tenth(p.Y)}
+		}
+		out.FaceLandmarks = &lm
+	}
+	return out
+}
+
+// queryBoolDefault parses an optional boolean query parameter that
+// defaults to def.
+func queryBoolDefault(r *http.Request, name string, def bool) (bool, error) {
+	if !r.URL.Query().Has(name) || r.URL.Query().Get(name) == "" {
+		return def, nil
+	}
+	return queryBool(r, name)
+}
+
+func (s *Server) registerDetectRoutes() {
+	s.handle("POST /detect", s.detect)
+}
+
+func (s *Server) detect(w http.ResponseWriter, r *http.Request, acct facesnap.Account) error {
+	q := r.URL.Query()
+	returnFaceID, err := queryBoolDefault(r, "returnFaceId", true)
+	if err != nil {
+		return err
+	}
+	landmarks, err := queryBool(r, "returnFaceLandmarks")
+	if err != nil {
+		return err
+	}
+	withModel, err := queryBool(r, "returnRecognitionModel")
+	if err != nil {
+		return err
+	}
+	ttl, err := queryInt(r, "faceIdTimeToLive")
+	if err != nil {
+		return err
+	}
+	p := collections.DetectParams{
+		ReturnFaceID:     returnFaceID,
+		FaceIDTimeToLive: ttl,
+		ReturnLandmarks:  landmarks,
+		FaceAttributes:   q.Get("returnFaceAttributes"),
+		DetectionModel:   q.Get("detectionModel"),
+		RecognitionModel: q.Get("recognitionModel"),
+	}
+	ct := r.Header.Get("Content-Type")
+	mt, _, _ := mime.ParseMediaType(ct)
+	switch {
+	case mt == "application/octet-stream":
+		if p.Image, err = readImage(w, r); err != nil {
+			return err
+		}
+	case isJSON(ct):
+		var body urlJSON
+		if err := decodeJSON(w, r, &body); err != nil {
+			return err
+		}
+		p.ByURL, p.URL = true, deref(body.URL)
+	default:
+		return errMediaType
+	}
+	faces, err := s.cfg.Collections.Detect(r.Context(), acct, p)
+	if err != nil {
+		return err
+	}
+	out := make([]detectedFaceJSON, len(faces))
+	for i, f := range faces {
+		out[i] = toDetectedFaceJSON(f, withModel)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
