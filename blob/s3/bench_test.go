@@ -5,7 +5,12 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"facesnap"
 	"facesnap/blob/dir"
@@ -41,6 +46,56 @@ func (r *blockReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// cpuMeter reports the CPU time of this process and, when
+// FACESNAP_S3_PID names the server's (scripts/start-s3 exports it), of
+// the server, per op: steadier figures than wall time on a shared
+// machine.
+type cpuMeter struct {
+	self, server time.Duration
+}
+
+func startCPU(server bool) cpuMeter {
+	c := cpuMeter{selfCPU(), -1}
+	if server {
+		c.server = serverCPU()
+	}
+	return c
+}
+
+func (c cpuMeter) report(b *testing.B) {
+	n := float64(b.N)
+	b.ReportMetric(float64((selfCPU()-c.self).Milliseconds())/n, "client-cpu-ms/op")
+	if c.server >= 0 {
+		b.ReportMetric(float64((serverCPU()-c.server).Milliseconds())/n, "server-cpu-ms/op")
+	}
+}
+
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// serverCPU reads utime+stime from /proc/PID/stat, in clock ticks of
+// 10 ms (Linux's USER_HZ); -1 when unknown.
+func serverCPU() time.Duration {
+	pid := os.Getenv("FACESNAP_S3_PID")
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if pid == "" || err != nil {
+		return -1
+	}
+	// Fields after the command, which is in parentheses and may hold
+	// spaces: state is the first, utime the 12th, stime the 13th.
+	_, rest, _ := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return -1
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+st) * 10 * time.Millisecond
+}
+
 // BenchmarkStore streams a 256 MiB blob in and out of the S3 store on the
 // server FACESNAP_TEST_S3_URL names, with 1, 2 (the default) and 4 parts
 // in flight, and of blob/dir on the local disk for scale:
@@ -49,14 +104,16 @@ func (r *blockReader) Read(p []byte) (int, error) {
 //	go test -run '^$' -bench . -benchtime 3x -count 5 ./blob/s3/
 func BenchmarkStore(b *testing.B) {
 	ctx := context.Background()
-	run := func(b *testing.B, s facesnap.BlobStore) {
+	run := func(b *testing.B, s facesnap.BlobStore, server bool) {
 		b.Run("Put", func(b *testing.B) {
 			b.SetBytes(benchSize)
+			cpu := startCPU(server)
 			for b.Loop() {
 				if err := s.Put(ctx, "bench/data", newBlockReader(benchSize)); err != nil {
 					b.Fatal(err)
 				}
 			}
+			cpu.report(b)
 		})
 		b.Run("Get", func(b *testing.B) {
 			if err := s.Put(ctx, "bench/data", newBlockReader(benchSize)); err != nil {
@@ -64,6 +121,7 @@ func BenchmarkStore(b *testing.B) {
 			}
 			buf := make([]byte, 256<<10)
 			b.SetBytes(benchSize)
+			cpu := startCPU(server)
 			for b.Loop() {
 				rc, err := s.Get(ctx, "bench/data")
 				if err != nil {
@@ -75,13 +133,14 @@ func BenchmarkStore(b *testing.B) {
 					b.Fatalf("read %d bytes, %v", n, err)
 				}
 			}
+			cpu.report(b)
 		})
 	}
 	for _, c := range []int{1, 2, 4} {
 		b.Run(fmt.Sprintf("S3/Concurrency%d", c), func(b *testing.B) {
 			s := open(b)
 			s3.SetConcurrency(s, c)
-			run(b, s)
+			run(b, s, true)
 		})
 	}
 	b.Run("Dir", func(b *testing.B) {
@@ -89,6 +148,6 @@ func BenchmarkStore(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		run(b, s)
+		run(b, s, false)
 	})
 }
