@@ -184,3 +184,51 @@ func TestNodes_Limits(t *testing.T) {
 		t.Fatalf("stats %+v", stats)
 	}
 }
+
+// TestNodes_MigrateLockHolderDies has a node die while it holds the
+// migration lock: the lock goes with its connection, and a node that was
+// waiting for it migrates.
+func TestNodes_MigrateLockHolderDies(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := testURL(t)
+	holder, err := pgx.Connect(ctx, url)
+	must(t, err)
+	defer holder.Close(ctx)
+	// The key migrate.go locks, taken as a node in the middle of a
+	// migration holds it.
+	_, err = holder.Exec(ctx, `SELECT pg_advisory_lock(hashtextextended('facesnap migrate ' || current_schema(), 0))`)
+	must(t, err)
+
+	opened := make(chan error, 1)
+	go func() {
+		db, err := postgres.Open(ctx, url)
+		if err == nil {
+			db.Close()
+		}
+		opened <- err
+	}()
+
+	// Wait until the opening node queues for the lock, then drop the
+	// holder's connection, as a kill -9 of its process would.
+	var pid int
+	must(t, holder.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&pid))
+	watcher, err := pgx.Connect(ctx, url)
+	must(t, err)
+	defer watcher.Close(ctx)
+	for waiting := false; !waiting; {
+		select {
+		case err := <-opened:
+			t.Fatalf("Open returned while another node held the lock: %v", err)
+		default:
+		}
+		must(t, watcher.QueryRow(ctx,
+			`SELECT EXISTS (SELECT FROM pg_locks w JOIN pg_locks h
+			   ON h.pid = $1 AND h.locktype = 'advisory' AND h.granted AND w.database = h.database
+			   AND w.classid = h.classid AND w.objid = h.objid AND w.objsubid = h.objsubid
+			 WHERE w.locktype = 'advisory' AND NOT w.granted)`, pid).Scan(&waiting))
+	}
+	_, err = watcher.Exec(ctx, `SELECT pg_terminate_backend($1)`, pid)
+	must(t, err)
+	must(t, <-opened)
+}
