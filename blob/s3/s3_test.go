@@ -249,3 +249,53 @@ func TestStore_SharedBucket(t *testing.T) {
 		t.Fatalf("a lists %q, %v after b's delete", keys, err)
 	}
 }
+
+// A multipart Put whose context ends midway returns context.Canceled and
+// aborts the upload, although the abort runs after the context is done.
+func TestStore_CanceledMultipartPutAborts(t *testing.T) {
+	t.Parallel()
+	s := open(t)
+	s3.SetPartSize(s, 5<<20)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	src := &generator{size: 20 << 20}
+	src.sample = func() {
+		if src.off >= 12<<20 {
+			cancel()
+		}
+	}
+	if err := s.Put(ctx, "k", src); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Put = %v, want context.Canceled", err)
+	}
+	bg := context.Background()
+	if pending, err := s3.PendingUploads(bg, s); err != nil || len(pending) != 0 {
+		t.Fatalf("incomplete uploads left: %q, %v", pending, err)
+	}
+	if _, err := s.Get(bg, "k"); !errors.Is(err, facesnap.ErrNotFound) {
+		t.Fatalf("Get = %v, want ErrNotFound", err)
+	}
+}
+
+// A bucket that does not exist is the deployment's mistake, not a
+// missing snapshot: Get must not say ErrNotFound, which callers turn
+// into a 404 for the snapshot.
+func TestStore_MissingBucket(t *testing.T) {
+	t.Parallel()
+	_, raw := openURL(t)
+	u, _ := url.Parse(raw)
+	u.Host = "facesnap-no-such-bucket"
+	s, err := s3.Open(context.Background(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := s.Get(ctx, "k"); err == nil || errors.Is(err, facesnap.ErrNotFound) {
+		t.Fatalf("Get = %v, want an error other than ErrNotFound", err)
+	}
+	if err := s.Put(ctx, "k", strings.NewReader("x")); err == nil {
+		t.Fatal("Put into a missing bucket: no error")
+	}
+	if _, err := s.List(ctx, ""); err == nil {
+		t.Fatal("List of a missing bucket: no error")
+	}
+}
