@@ -4,11 +4,13 @@
 // It talks to the bucket through the AWS SDK for Go v2 (service/s3),
 // which AWS keeps current with S3 and which speaks to any S3-compatible
 // server given an endpoint. The SDK's own upload helper,
-// feature/s3/manager, is deprecated by its makers, and its successor
+// feature/s3/manager, is deprecated by its makers (and reads a stream's
+// first part with io.ReadAll, a growing buffer), and its successor
 // (transfermanager) is not yet at 1.0; Put therefore drives the multipart
 // upload itself with the SDK's calls, which also bounds its memory
-// exactly: see put.go. gocloud.dev/blob would have added a layer over the
-// same SDK and its deprecated helper, with many more modules.
+// exactly: see put.go. gocloud.dev/blob/s3blob would have added a
+// portable layer over the same SDK, with many more modules, and hidden
+// the multipart calls that Put needs to control.
 //
 // A blob is an object at the key, under an optional prefix. Readers see
 // whole blobs only: a small blob is one PutObject, a large one a
