@@ -54,6 +54,9 @@ type DB struct {
 	store
 }
 
+// writeCacheKiB is the write connection's page cache size.
+const writeCacheKiB = 32 << 10
+
 // Option configures Open.
 type Option func(*options)
 
@@ -100,6 +103,13 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 
 	wq := cloneValues(q)
 	wq.Set("_txlock", "immediate")
+	// The writer's page cache holds the index pages a bulk load keeps
+	// going back to: faces' primary key and faces_person are keyed by
+	// random uuids, so a batch of an apply touches pages all over them.
+	// 32 MiB, against SQLite's default 2 MiB, cut a 100,000-face load's
+	// CPU by about a fifth (BENCHMARKS.md, "Snapshot take and apply");
+	// it is part of the server's RSS once the database is that large.
+	wq.Add("_pragma", fmt.Sprintf("cache_size(%d)", -writeCacheKiB))
 	write, err := sql.Open("sqlite", path+"?"+wq.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
@@ -221,15 +231,25 @@ func (p pool) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	return p.db.ExecContext(ctx, query, args...)
 }
 
+// The prepared reads are lookups by key that read a handful of rows, done
+// in microseconds, so they run detached from ctx's cancellation once ctx
+// is checked: watching a context costs the driver and database/sql a
+// goroutine each per statement, about a tenth of such a read's CPU.
 func (p pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if st := p.ps[query]; st != nil {
-		return st.QueryContext(ctx, args...)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return st.QueryContext(context.WithoutCancel(ctx), args...)
 	}
 	return p.db.QueryContext(ctx, query, args...)
 }
 
 func (p pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := p.ps[query]; st != nil {
+		if ctx.Err() == nil {
+			ctx = context.WithoutCancel(ctx)
+		}
 		return st.QueryRowContext(ctx, args...)
 	}
 	return p.db.QueryRowContext(ctx, query, args...)
@@ -265,22 +285,34 @@ func (t *txq) stmt(ctx context.Context, query string) *sql.Stmt {
 	return st
 }
 
+// Prepared statements in a transaction run detached from ctx once it is
+// checked, as on the pool: each is a lookup by key or an insert of at most
+// loadChunk rows. The transaction itself still ends when ctx does.
 func (t *txq) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if st := t.stmt(ctx, query); st != nil {
-		return st.ExecContext(ctx, args...)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return st.ExecContext(context.WithoutCancel(ctx), args...)
 	}
 	return t.tx.ExecContext(ctx, query, args...)
 }
 
 func (t *txq) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if st := t.stmt(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return st.QueryContext(context.WithoutCancel(ctx), args...)
 	}
 	return t.tx.QueryContext(ctx, query, args...)
 }
 
 func (t *txq) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := t.stmt(ctx, query); st != nil {
+		if ctx.Err() == nil {
+			ctx = context.WithoutCancel(ctx)
+		}
 		return st.QueryRowContext(ctx, args...)
 	}
 	return t.tx.QueryRowContext(ctx, query, args...)
