@@ -579,7 +579,7 @@ func TestApply_RedoAfterInterruption(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	flaky := &flakyStore{Store: db, failAfter: 1}
 	b := newRegion(t, t.TempDir(), &clock{t: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}, flaky)
-	src := seed(t, db, acctA, facesnap.KindLargeFaceList, "big", 0, 5000) // three load batches
+	src := seed(t, db, acctA, facesnap.KindLargeFaceList, "big", 0, 12000) // two load batches (applyBatch is 10,000): the second fails
 	snapID := take(t, b, src, acctB.SubscriptionID)
 	opID, err := b.svc.Apply(ctx, acctB, snapID, snapshots.ApplyParams{ObjectID: "copy"})
 	if err != nil {
