@@ -21,10 +21,11 @@ const (
 // The collections' keys are not here: a write that adds to a collection
 // locks its row first, so it cannot vanish under the insert.
 var parents = map[string]facesnap.Object{
-	"account_keys_account_fk": facesnap.ObjectAccount,
-	"collections_account_fk":  facesnap.ObjectAccount,
-	"operations_account_fk":   facesnap.ObjectAccount,
-	"faces_person_fk":         facesnap.ObjectPerson,
+	"account_keys_account_fk":   facesnap.ObjectAccount,
+	"collections_account_fk":    facesnap.ObjectAccount,
+	"operations_account_fk":     facesnap.ObjectAccount,
+	"detected_faces_account_fk": facesnap.ObjectAccount,
+	"faces_person_fk":           facesnap.ObjectPerson,
 }
 
 // interpretError maps the driver's errors to domain errors about object o
