@@ -57,7 +57,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
 	f.StringVar(&o.dataDir, "data", defaultDataDir, "data directory (database "+dbFile+")")
 	f.StringVar(&o.db, "db", "", dbUsage)
-	f.StringVar(&o.snapshotStore, "snapshot-store", "", "snapshot store directory shared by deployments (default DATA/snapshots)")
+	f.StringVar(&o.snapshotStore, "snapshot-store", "", "snapshot store shared by deployments: a directory, or s3://BUCKET?endpoint=URL&region=R (keys from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); default DATA/snapshots")
 	f.BoolVar(&o.allowPrivateURLs, "allow-private-urls", false, "let image URLs reach loopback and private addresses (tests, private deployments)")
 	f.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second allowed to each account; 0 means no limit")
 	f.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
