@@ -1,0 +1,535 @@
+// Command api measures the Face API's hot paths on a real server process:
+// it builds facesnap, starts `facesnap serve` on loopback with one
+// account, creates a PersonGroup of -persons persons (-faces faces each),
+// then
+//
+//   - GET person: -clients concurrent keep-alive connections read the
+//     group's persons round robin, -gets requests in all (at most
+//     -time); it reports requests/s, p50 and p99 latency;
+//   - enrolment: -enrol-clients concurrent connections each create a
+//     person in a second PersonGroup and add one face to it (a small
+//     JPEG made in memory, with targetFace), -enrol enrolments in all (at
+//     most -time); it reports enrolments/s and the latency of one.
+//
+// For each phase it also reports the CPU time the server process and this
+// load generator used, per request: on a machine shared with other work,
+// wall-clock throughput moves with the load, CPU per request much less.
+//
+// The client is a minimal HTTP/1.1 keep-alive client on raw connections
+// (fixed request bytes, Content-Length bodies), because it shares the
+// cores with the server: net/http's client costs several times the CPU.
+//
+//	go run ./bench/api
+//	go run ./bench/api -gets 400000 -clients 64 -enrol 8000
+//
+// See BENCHMARKS.md ("API throughput") for figures.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+const (
+	key    = "benchapikey00000000000000000000000"
+	sub    = "33333333-3333-3333-3333-333333333333"
+	prefix = "/face/v1.0"
+)
+
+type options struct {
+	persons, faces  int
+	gets, clients   int
+	enrol, eclients int
+	limit           time.Duration
+	bin, dir        string
+	models          string
+	wrk             time.Duration
+	wrkThreads      int
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.persons, "persons", 1000, "persons in the PersonGroup read by GET")
+	flag.IntVar(&o.faces, "faces", 2, "faces per person in that group")
+	flag.IntVar(&o.gets, "gets", 200000, "GET person requests in all (0: no GET phase)")
+	flag.IntVar(&o.clients, "clients", 64, "concurrent keep-alive connections for GET")
+	flag.IntVar(&o.enrol, "enrol", 5000, "enrolments (create person + add face) in all; at most 10000 (a PersonGroup's limit); 0: no enrolment phase")
+	flag.IntVar(&o.eclients, "enrol-clients", 16, "concurrent connections for enrolment")
+	flag.DurationVar(&o.limit, "time", time.Minute, "upper bound of each phase's duration")
+	flag.DurationVar(&o.wrk, "wrk", 0, "also run the GET phase with wrk (on PATH) for this long, -clients connections; 0: not")
+	flag.IntVar(&o.wrkThreads, "wrk-threads", 1, "wrk's threads")
+	flag.StringVar(&o.bin, "bin", "", "facesnap binary (default: build it)")
+	flag.StringVar(&o.dir, "dir", "", "work directory (default: a temporary one, removed after)")
+	flag.StringVar(&o.models, "models", "", "face engine weights for the server (default: none, so add-face keeps the targetFace rectangle and computes no descriptor, which with weights costs tens of ms of CPU a face)")
+	flag.Parse()
+	o.enrol = min(o.enrol, 10000)
+	if err := run(context.Background(), o); err != nil {
+		fmt.Fprintln(os.Stderr, "api:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options) error {
+	if o.dir == "" {
+		d, err := os.MkdirTemp("", "facesnap-api-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		o.dir = d
+	}
+	if o.bin == "" {
+		o.bin = filepath.Join(o.dir, "facesnap")
+		build := exec.Command("go", "build", "-o", o.bin, "./cmd/facesnap")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("build: %w", err)
+		}
+	}
+	srv, err := start(o.bin, filepath.Join(o.dir, "data"), o.models)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	addr := strings.TrimPrefix(srv.endpoint, "http://")
+	img := benchJPEG()
+
+	// Set up through the same client, 16 connections.
+	t0 := time.Now()
+	ids, err := populate(addr, o, img)
+	if err != nil {
+		return fmt.Errorf("populate: %w", err)
+	}
+	fmt.Printf("created PersonGroup of %d persons x %d faces in %v (JPEG %d bytes)\n",
+		o.persons, o.faces, time.Since(t0).Round(time.Millisecond), len(img))
+
+	reqs := make([][]byte, len(ids))
+	for i, id := range ids {
+		reqs[i] = request("GET", "/persongroups/bench/persons/"+id, "", nil)
+	}
+	var next atomic.Int64
+	get := phase{name: "GET person", n: o.gets, clients: o.clients, limit: o.limit,
+		do: func(c *conn) error {
+			i := next.Add(1)
+			status, _, err := c.roundTrip(reqs[int(i)%len(reqs)])
+			return expect(status, err, 200)
+		}}
+	if o.gets > 0 {
+		if err := get.run(addr, srv.pid); err != nil {
+			return err
+		}
+	}
+	if o.wrk > 0 {
+		if err := runWrk(o, srv, ids); err != nil {
+			return err
+		}
+	}
+	if o.enrol <= 0 {
+		return nil
+	}
+	if err := put(addr, "/persongroups/enrol", `{"name":"enrolment"}`); err != nil {
+		return err
+	}
+	var seq atomic.Int64
+	enrol := phase{name: "enrolment", n: o.enrol, clients: o.eclients, limit: o.limit,
+		do: func(c *conn) error {
+			_, err := enrolOne(c, "enrol", fmt.Sprintf("person %d", seq.Add(1)), img)
+			return err
+		}}
+	return enrol.run(addr, srv.pid)
+}
+
+// runWrk runs the GET phase with wrk: a Lua script sends the key and
+// reads the persons round robin. wrk stops after o.wrk.
+func runWrk(o options, srv *server, ids []string) error {
+	var lua strings.Builder
+	lua.WriteString("local paths = {\n")
+	for _, id := range ids {
+		fmt.Fprintf(&lua, "  %q,\n", prefix+"/persongroups/bench/persons/"+id)
+	}
+	fmt.Fprintf(&lua, `}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1], {["Ocp-Apim-Subscription-Key"] = %q})
+end
+`, key)
+	script := filepath.Join(o.dir, "get.lua")
+	if err := os.WriteFile(script, []byte(lua.String()), 0o644); err != nil {
+		return err
+	}
+	cpu0 := processCPU(srv.pid)
+	cmd := exec.Command("wrk", "-t", strconv.Itoa(o.wrkThreads), "-c", strconv.Itoa(o.clients),
+		"-d", fmt.Sprintf("%ds", max(1, int(o.wrk.Seconds()))), "--latency", "-s", script, srv.endpoint)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("wrk: %w\n%s", err, out)
+	}
+	cpu := processCPU(srv.pid) - cpu0
+	var p50, p99, rps string
+	var n int64
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 2 && f[0] == "50%":
+			p50 = f[1]
+		case len(f) == 2 && f[0] == "99%":
+			p99 = f[1]
+		case len(f) == 2 && f[0] == "Requests/sec:":
+			rps = f[1]
+		case len(f) >= 4 && f[1] == "requests" && f[2] == "in":
+			n, _ = strconv.ParseInt(f[0], 10, 64)
+		case strings.Contains(line, "Non-2xx") || strings.Contains(line, "Socket errors"):
+			return fmt.Errorf("wrk: %s", strings.TrimSpace(line))
+		}
+	}
+	if n == 0 {
+		return fmt.Errorf("wrk: no requests counted in\n%s", out)
+	}
+	fmt.Printf("GET person (wrk, %d thread(s)): %d in %v, %d connections: %s/s, p50 %s, p99 %s; CPU per op: server %.1f µs\n",
+		o.wrkThreads, n, o.wrk, o.clients, rps, p50, p99, float64(cpu.Microseconds())/float64(n))
+	return nil
+}
+
+// populate creates the GET group and its persons and faces, returning the
+// person ids.
+func populate(addr string, o options, img []byte) ([]string, error) {
+	if err := put(addr, "/persongroups/bench", `{"name":"benchmark","userData":"GET person benchmark"}`); err != nil {
+		return nil, err
+	}
+	ids := make([]string, o.persons)
+	var next atomic.Int64
+	p := phase{n: o.persons, clients: 16, limit: 10 * time.Minute, quiet: true,
+		do: func(c *conn) error {
+			i := int(next.Add(1) - 1)
+			id, err := enrolOne(c, "bench", fmt.Sprintf("person %d", i), img)
+			if err != nil {
+				return err
+			}
+			for f := 1; f < o.faces; f++ {
+				if err := addFace(c, "bench", id, img); err != nil {
+					return err
+				}
+			}
+			ids[i] = id
+			return nil
+		}}
+	if err := p.run(addr, 0); err != nil {
+		return nil, err
+	}
+	if slices.Contains(ids, "") {
+		return nil, errors.New("not every person was created")
+	}
+	return ids, nil
+}
+
+// enrolOne creates a person with one face and returns its id.
+func enrolOne(c *conn, group, name string, img []byte) (string, error) {
+	status, body, err := c.roundTrip(request("POST", "/persongroups/"+group+"/persons", "application/json",
+		[]byte(`{"name":`+strconv.Quote(name)+`,"userData":"enrolled by bench/api"}`)))
+	if err := expect(status, err, 200); err != nil {
+		return "", fmt.Errorf("create person: %w (%s)", err, body)
+	}
+	var p struct{ PersonID string }
+	if err := json.Unmarshal(body, &p); err != nil || p.PersonID == "" {
+		return "", fmt.Errorf("create person: answer %q", body)
+	}
+	return p.PersonID, addFace(c, group, p.PersonID, img)
+}
+
+func addFace(c *conn, group, person string, img []byte) error {
+	status, body, err := c.roundTrip(request("POST",
+		"/persongroups/"+group+"/persons/"+person+"/persistedfaces?targetFace=8,8,48,48&userData="+url.QueryEscape("camera=front"),
+		"application/octet-stream", img))
+	if err := expect(status, err, 200); err != nil {
+		return fmt.Errorf("add face: %w (%s)", err, body)
+	}
+	return nil
+}
+
+func put(addr, path, body string) error {
+	c, err := dial(addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	status, answer, err := c.roundTrip(request("PUT", path, "application/json", []byte(body)))
+	if err := expect(status, err, 200); err != nil {
+		return fmt.Errorf("PUT %s: %w (%s)", path, err, answer)
+	}
+	return nil
+}
+
+func expect(status int, err error, want int) error {
+	if err != nil {
+		return err
+	}
+	if status != want {
+		return fmt.Errorf("status %d", status)
+	}
+	return nil
+}
+
+// benchJPEG is a 64x64 JPEG of at least 1 KB (the API's minimum), with
+// texture so that it compresses no smaller.
+func benchJPEG() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	for y := range 64 {
+		for x := range 64 {
+			v := uint8((x*x + 3*y*y + 7*x*y) % 251)
+			img.Set(x, y, color.RGBA{v, uint8(x * 4), uint8(y * 4), 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 90}); err != nil {
+		panic(err)
+	}
+	if b.Len() < 1<<10 {
+		panic(fmt.Sprintf("bench JPEG is %d bytes, under 1 KB", b.Len()))
+	}
+	return b.Bytes()
+}
+
+// phase runs do n times on clients connections, or until limit passes,
+// and reports throughput, latency percentiles and CPU per request.
+type phase struct {
+	name    string
+	n       int
+	clients int
+	limit   time.Duration
+	quiet   bool
+	do      func(*conn) error
+}
+
+func (p phase) run(addr string, pid int) error {
+	conns := make([]*conn, p.clients)
+	for i := range conns {
+		c, err := dial(addr)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		conns[i] = c
+	}
+	var issued atomic.Int64
+	lat := make([][]time.Duration, p.clients)
+	errs := make([]error, p.clients)
+	deadline := time.Now().Add(p.limit)
+	srvCPU0, cliCPU0 := processCPU(pid), selfCPU()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i, c := range conns {
+		wg.Go(func() {
+			for issued.Add(1) <= int64(p.n) {
+				t := time.Now()
+				if t.After(deadline) {
+					return
+				}
+				if err := p.do(c); err != nil {
+					errs[i] = err
+					return
+				}
+				lat[i] = append(lat[i], time.Since(t))
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	srvCPU, cliCPU := processCPU(pid)-srvCPU0, selfCPU()-cliCPU0
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("%s: %w", p.name, err)
+	}
+	if p.quiet {
+		return nil
+	}
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	n := len(all)
+	if n == 0 {
+		return fmt.Errorf("%s: no request finished in %v", p.name, p.limit)
+	}
+	pct := func(q float64) time.Duration { return all[min(n-1, int(q*float64(n)))] }
+	fmt.Printf("%s: %d in %.2f s, %d connections: %.0f/s, p50 %v, p99 %v; CPU per op: server %.1f µs, client %.1f µs\n",
+		p.name, n, elapsed.Seconds(), p.clients, float64(n)/elapsed.Seconds(),
+		pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond),
+		float64(srvCPU.Microseconds())/float64(n), float64(cliCPU.Microseconds())/float64(n))
+	return nil
+}
+
+// conn is one keep-alive HTTP/1.1 connection.
+type conn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func dial(addr string) (*conn, error) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &conn{Conn: c, r: bufio.NewReaderSize(c, 16<<10)}, nil
+}
+
+// request is the bytes of one request with the account's key.
+func request(method, path, contentType string, body []byte) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s %s%s HTTP/1.1\r\nHost: bench\r\nOcp-Apim-Subscription-Key: %s\r\n", method, prefix, path, key)
+	if contentType != "" {
+		fmt.Fprintf(&b, "Content-Type: %s\r\n", contentType)
+	}
+	if body != nil || method != "GET" {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(body))
+	}
+	b.WriteString("\r\n")
+	b.Write(body)
+	return b.Bytes()
+}
+
+// roundTrip writes req and reads the answer: status line, headers, and a
+// body of Content-Length bytes (the server sends one on every answer).
+func (c *conn) roundTrip(req []byte) (int, []byte, error) {
+	if err := c.SetDeadline(time.Now().Add(30 * time.Second)); err != nil {
+		return 0, nil, err
+	}
+	if _, err := c.Write(req); err != nil {
+		return 0, nil, err
+	}
+	line, err := c.r.ReadSlice('\n')
+	if err != nil {
+		return 0, nil, err
+	}
+	f := strings.Fields(string(line))
+	if len(f) < 2 {
+		return 0, nil, fmt.Errorf("bad status line %q", line)
+	}
+	status, err := strconv.Atoi(f[1])
+	if err != nil {
+		return 0, nil, fmt.Errorf("bad status line %q", line)
+	}
+	length := -1
+	for {
+		h, err := c.r.ReadSlice('\n')
+		if err != nil {
+			return 0, nil, err
+		}
+		if len(h) <= 2 {
+			break
+		}
+		if name, v, ok := bytes.Cut(h, []byte(":")); ok && strings.EqualFold(string(name), "Content-Length") {
+			if length, err = strconv.Atoi(string(bytes.TrimSpace(v))); err != nil {
+				return 0, nil, fmt.Errorf("bad Content-Length %q", v)
+			}
+		}
+	}
+	if length < 0 {
+		return 0, nil, errors.New("answer without Content-Length")
+	}
+	body := make([]byte, length)
+	_, err = io.ReadFull(c.r, body)
+	return status, body, err
+}
+
+type server struct {
+	cmd      *exec.Cmd
+	pid      int
+	endpoint string
+}
+
+func start(bin, data, models string) (*server, error) {
+	if models == "" {
+		models = filepath.Join(data, "no-models")
+	}
+	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--data", data, "--log-level", "warn", "--models", models)
+	cmd.Env = append(os.Environ(), "FACESNAP_ACCOUNTS="+key+"="+sub)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if ep, ok := strings.CutPrefix(sc.Text(), "facesnap listening on "); ok {
+				lines <- ep
+			}
+		}
+		close(lines)
+		_, _ = io.Copy(io.Discard, out)
+	}()
+	select {
+	case ep, ok := <-lines:
+		if !ok {
+			return nil, errors.New("server exited before listening")
+		}
+		return &server{cmd: cmd, pid: cmd.Process.Pid, endpoint: ep}, nil
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		return nil, errors.New("server did not start in 30 s")
+	}
+}
+
+func (s *server) stop() {
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// processCPU is a process's user+system CPU time, from /proc; 0 for pid 0.
+func processCPU(pid int) time.Duration {
+	if pid == 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	const ticks = 100 // USER_HZ on Linux
+	return time.Duration(utime+stime) * time.Second / ticks
+}
+
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
