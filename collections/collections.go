@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -34,6 +35,13 @@ type Service struct {
 	// Engine finds and describes faces; nil when the server has no
 	// weights: adding a face then needs targetFace, and detect fails.
 	Engine Engine
+	// EngineConcurrency is how many images the engine works on at once
+	// (default GOMAXPROCS); more requests wait their turn. Each holds a
+	// decoded picture and the networks' buffers, so this bounds memory.
+	EngineConcurrency int
+
+	slotsOnce sync.Once
+	slots     chan struct{}
 	// Notifier may be nil: queued work is then found by the runner's poll.
 	Notifier Notifier
 	// Now is the clock; default time.Now. Times are truncated to 100 ns,

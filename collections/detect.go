@@ -72,13 +72,32 @@ func (s *Service) Detect(ctx context.Context, acct facesnap.Account, p DetectPar
 	if err != nil {
 		return nil, err
 	}
-	px, err := newUpright(img, data).pixels()
+	out, keep, err := s.detectFaces(ctx, acct, newUpright(img, data), p, detModel, recModel, ttl)
 	if err != nil {
 		return nil, err
 	}
+	// The store is written after the engine's slot is given back.
+	if err := s.Store.DetectedFaceCreate(ctx, keep); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// detectFaces runs the engine on a detect's picture: the answer, and the
+// faces to keep under their faceIds.
+func (s *Service) detectFaces(ctx context.Context, acct facesnap.Account, u upright, p DetectParams, detModel, recModel string, ttl time.Duration) ([]DetectedFace, []facesnap.DetectedFace, error) {
+	release, err := s.engineSlot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer release()
+	px, err := u.pixels()
+	if err != nil {
+		return nil, nil, err
+	}
 	dets, err := s.Engine.Detect(ctx, px)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(dets) > engine.DefaultMaxResults {
 		dets = dets[:engine.DefaultMaxResults]
@@ -99,7 +118,7 @@ func (s *Service) Detect(ctx context.Context, acct facesnap.Account, p DetectPar
 		// only a faceId allows.
 		feature, err := s.Engine.Descriptor(ctx, px, d)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out[i].FaceID = s.newID()
 		keep = append(keep, facesnap.DetectedFace{
@@ -113,10 +132,7 @@ func (s *Service) Detect(ctx context.Context, acct facesnap.Account, p DetectPar
 			ExpiresAt:        now.Add(ttl),
 		})
 	}
-	if err := s.Store.DetectedFaceCreate(ctx, keep); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out, keep, nil
 }
 
 // imageData returns the image of a request: the body, or the download of

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"runtime"
 
 	"facesnap"
 	"facesnap/engine"
@@ -75,10 +76,33 @@ func (u upright) pixels() (*engine.Image, error) {
 	return engine.NewImage(engine.Orient(px, u.orientation)), nil
 }
 
+// engineSlot waits for the engine to take one more image and returns the
+// function that gives the slot back.
+func (s *Service) engineSlot(ctx context.Context) (func(), error) {
+	s.slotsOnce.Do(func() {
+		n := s.EngineConcurrency
+		if n <= 0 {
+			n = runtime.GOMAXPROCS(0)
+		}
+		s.slots = make(chan struct{}, n)
+	})
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // describeFace finds the one face to persist: the face framed by target
 // when it is set, else the only face the detector finds. It returns the
 // face's rectangle and descriptor.
 func (s *Service) describeFace(ctx context.Context, u upright, target *facesnap.Rect) (facesnap.Rect, []float32, error) {
+	release, err := s.engineSlot(ctx)
+	if err != nil {
+		return facesnap.Rect{}, nil, err
+	}
+	defer release()
 	img, err := u.pixels()
 	if err != nil {
 		return facesnap.Rect{}, nil, err
