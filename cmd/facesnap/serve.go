@@ -94,7 +94,11 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	if list, err := acc.List(ctx); err != nil {
 		return err
 	} else if len(list) == 0 {
-		fmt.Fprintf(m.Stderr, "facesnap: no account yet; create one and get its key with:\n  facesnap account add --data %s\n", o.dataDir)
+		where := "--data " + o.dataDir
+		if o.db != "" {
+			where = "--db URL" // not the URL itself: it may hold a password
+		}
+		fmt.Fprintf(m.Stderr, "facesnap: no account yet; create one and get its key with:\n  facesnap account add %s\n", where)
 	}
 
 	eng, err := loadEngine(m.modelsDir(o.models), log)
