@@ -1,0 +1,113 @@
+package collections_test
+
+import (
+	"context"
+	"image"
+	"reflect"
+	"testing"
+	"time"
+
+	"facesnap"
+	"facesnap/collections"
+	"facesnap/engine"
+)
+
+// twoFaces is an engine that finds the same two faces in every image.
+type twoFaces struct{}
+
+func (twoFaces) Detect(context.Context, image.Image) ([]engine.Detection, error) {
+	return []engine.Detection{
+		{Rect: facesnap.Rect{Left: 10, Top: 10, Width: 80, Height: 90}},
+		{Rect: facesnap.Rect{Left: 120, Top: 20, Width: 40, Height: 50}},
+	}, nil
+}
+
+func (twoFaces) Locate(_ context.Context, _ image.Image, r facesnap.Rect) (engine.Detection, error) {
+	return engine.Detection{Rect: r}, nil
+}
+
+func (twoFaces) Descriptor(_ context.Context, _ image.Image, d engine.Detection) ([]float32, error) {
+	v := make([]float32, engine.DescriptorSize)
+	v[0] = float32(d.Rect.Left)
+	return v, nil
+}
+
+func TestService_Detect(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.svc.Engine = twoFaces{}
+	ctx := t.Context()
+	img := pngImage(t, 200, 200)
+
+	t.Run("KeepsFaceIDs", func(t *testing.T) {
+		faces, err := tb.svc.Detect(ctx, acct, collections.DetectParams{Image: img, ReturnFaceID: true, FaceIDTimeToLive: 60, RecognitionModel: "recognition_04"})
+		wantErr(t, err, nil, "")
+		if len(faces) != 2 || faces[0].Landmarks != nil {
+			t.Fatalf("faces = %+v, want two without landmarks", faces)
+		}
+		for _, f := range faces {
+			kept, err := tb.store.DetectedFaceGet(ctx, acct.Name, f.FaceID)
+			wantErr(t, err, nil, "")
+			want := facesnap.DetectedFace{ID: f.FaceID, Account: acct.Name, Rect: f.Rect, DetectionModel: "detection_01", RecognitionModel: "recognition_04",
+				CreatedAt: tb.now.Truncate(100), ExpiresAt: tb.now.Truncate(100).Add(time.Minute)}
+
+			if kept.Feature[0] != float32(f.Rect.Left) {
+				t.Errorf("kept feature %v, not this face's", kept.Feature[:2])
+			}
+			kept.Feature = nil
+			if !reflect.DeepEqual(kept, want) {
+				t.Errorf("kept %+v\nwant %+v", kept, want)
+			}
+			// Another account cannot name it.
+			if _, err := tb.store.DetectedFaceGet(ctx, other.Name, f.FaceID); err == nil {
+				t.Error("another account reads the face")
+			}
+		}
+		// Expired faces are purged; the clock decides.
+		if n, err := tb.svc.PurgeDetectedFaces(ctx); err != nil || n != 0 {
+			t.Errorf("purge before expiry: %d, %v", n, err)
+		}
+		tb.now = tb.now.Add(61 * time.Second)
+		if n, err := tb.svc.PurgeDetectedFaces(ctx); err != nil || n != 2 {
+			t.Errorf("purge after expiry: %d, %v; want 2", n, err)
+		}
+	})
+	t.Run("Landmarks", func(t *testing.T) {
+		faces, err := tb.svc.Detect(ctx, acct, collections.DetectParams{Image: img, ReturnLandmarks: true})
+		wantErr(t, err, nil, "")
+		for _, f := range faces {
+			if f.FaceID != "" || f.Landmarks == nil {
+				t.Errorf("face %+v: want landmarks and no faceId", f)
+			}
+		}
+	})
+	tests := []struct {
+		name   string
+		p      collections.DetectParams
+		reason facesnap.Reason
+	}{
+		{"ErrTTLShort", collections.DetectParams{FaceIDTimeToLive: 59}, facesnap.ReasonBadArgument},
+		{"ErrTTLLong", collections.DetectParams{FaceIDTimeToLive: 86401}, facesnap.ReasonBadArgument},
+		{"ErrAttributes", collections.DetectParams{FaceAttributes: "age"}, facesnap.ReasonBadArgument},
+		{"ErrDetectionModel", collections.DetectParams{DetectionModel: "detection_09"}, facesnap.ReasonBadArgument},
+		{"ErrRecognitionModel", collections.DetectParams{RecognitionModel: "recognition_09"}, facesnap.ReasonBadArgument},
+		{"ErrEmptyURL", collections.DetectParams{ByURL: true}, facesnap.ReasonInvalidURL},
+		{"ErrNotAnImage", collections.DetectParams{Image: make([]byte, 2048)}, facesnap.ReasonInvalidImage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.p.Image == nil && !tt.p.ByURL {
+				tt.p.Image = img
+			}
+			_, err := tb.svc.Detect(ctx, acct, tt.p)
+			wantErr(t, err, facesnap.ErrInvalid, tt.reason)
+		})
+	}
+	t.Run("ErrNoEngine", func(t *testing.T) {
+		svc := &collections.Service{Store: tb.store}
+		_, err := svc.Detect(ctx, acct, collections.DetectParams{Image: img})
+		if err != collections.ErrNoEngine {
+			t.Errorf("err = %v, want ErrNoEngine", err)
+		}
+	})
+}
