@@ -91,8 +91,8 @@ func (s *Service) AddFace(ctx context.Context, acct facesnap.Account, p AddFaceP
 		}
 		rect = *target
 	}
-	// The engine runs before the store is touched: it costs tens of
-	// milliseconds, which no transaction should wait for.
+	// The engine runs outside any transaction: it costs tens of
+	// milliseconds a face, which no lock should be held for.
 	if s.Engine != nil {
 		if rect, feature, err = s.describeFace(ctx, pic, target); err != nil {
 			return facesnap.Face{}, err
