@@ -228,11 +228,26 @@ func (s *Service) Provision(ctx context.Context, env string) error {
 		return err
 	}
 	for _, p := range pairs {
-		if err := s.provision(ctx, p); err != nil {
+		if err := s.provisionRetrying(ctx, p); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// provisionRetrying runs provision again when it lost a race: nodes that
+// start together on one database provision the same accounts at once, and
+// all but one find the account (or key) created under them, which the
+// next try reads as there. A key that selects another account stays an
+// error on every try.
+func (s *Service) provisionRetrying(ctx context.Context, p KeyPair) error {
+	var err error
+	for range 3 {
+		if err = s.provision(ctx, p); !errors.Is(err, facesnap.ErrExists) {
+			return err
+		}
+	}
+	return err
 }
 
 // KeyPair is one KEY=SUBSCRIPTION_UUID of FACESNAP_ACCOUNTS.
