@@ -506,7 +506,9 @@ func TestMultiNode_KillDuringApply(t *testing.T) {
 		return nil
 	})
 	must(t, err, "leave a training claimed by a dead node")
-	tst := waitTrained(t, ctx, func() (face.TrainingStatus, error) { return c.A[survivor].LargePersonGroup.GetTrainingStatus(ctx, "big") })
+	tst := waitTrained(t, ctx, func() (face.TrainingStatus, error) {
+		return c.A[survivor].LargePersonGroup.GetTrainingStatus(ctx, "big")
+	})
 	if tst.LastSuccessfulTraining == nil || tst.LastSuccessfulTraining.Before(now.Add(-time.Second)) {
 		t.Errorf("training finished without a new success: %v", tst.LastSuccessfulTraining)
 	}
@@ -514,5 +516,119 @@ func TestMultiNode_KillDuringApply(t *testing.T) {
 	must(t, err, "the training in the database")
 	if o.Status != facesnap.OperationSucceeded || o.Attempt != 2 || o.LeaseOwner == dead || ownerNode(t, c.nodes, o.LeaseOwner) < 0 {
 		t.Errorf("training left by a dead node: %s attempt %d owner %q, want succeeded on attempt 2 by a live node", o.Status, o.Attempt, o.LeaseOwner)
+	}
+}
+
+// TestMultiNode_TwoRegions: two regions, each a node on a database
+// (schema) of its own, share one bucket. A, provisioned only in the
+// first, takes each kind of object there; B, provisioned only in the
+// second, sees the snapshot and applies it there into an equal copy. A
+// deletes the snapshot in the first region: it is gone in the second,
+// and the applied copy stays.
+func TestMultiNode_TwoRegions(t *testing.T) {
+	t.Parallel()
+	pgBase, s3Base := scaleOut(t)
+	store := bucketPrefix(t, s3Base)
+	a, b := harness.NewAccount(), harness.NewAccount()
+	west := node(t, freshSchema(t, pgBase), store, []harness.Account{a})
+	east := node(t, freshSchema(t, pgBase), store, []harness.Account{b})
+	A, B := newClients(west.Endpoint, a.Key), newClients(east.Endpoint, b.Key)
+	ctx := harness.Context(t, 2*time.Minute)
+
+	for i, k := range snapKinds {
+		t.Run(string(k.typ), func(t *testing.T) {
+			src := "west-" + lower(string(k.typ))
+			k.build(t, ctx, A, src, uint64(3500+10*i))
+			want := readSnapshotted(t, ctx, A, k.typ, src, 1000, true)
+			snapID := takeAndWait(t, ctx, A, k.typ, src, []uuid.UUID{subOf(b)}, "from the west")
+
+			s, err := B.Snapshot.Get(ctx, snapID)
+			must(t, err, "B gets the snapshot in the other region")
+			if s.Type != k.typ || deref(s.UserData) != "from the west" {
+				t.Errorf("snapshot in the other region: type %s userData %s", s.Type, deref(s.UserData))
+			}
+			if k.exists(t, ctx, B, src) {
+				t.Errorf("the source %s exists in the other region's database", src)
+			}
+			dst := "east-" + lower(string(k.typ))
+			applyAndWait(t, ctx, B, k, snapID, dst)
+			compareSnapshotted(t, want, readSnapshotted(t, ctx, B, k.typ, dst, 1000, true))
+
+			_, err = A.Snapshot.Delete(ctx, snapID)
+			must(t, err, "A deletes the snapshot in the first region")
+			_, err = B.Snapshot.Get(ctx, snapID)
+			expectAPIError(t, err, "B gets the deleted snapshot in the other region", http.StatusNotFound, "SnapshotNotFound")
+			if !k.exists(t, ctx, B, dst) {
+				t.Errorf("deleting the snapshot removed the applied copy")
+			}
+		})
+	}
+	r := east.Do(t, harness.Request{Method: http.MethodGet, Path: "/snapshots", Key: a.Key})
+	if r.Status != http.StatusUnauthorized {
+		t.Errorf("A's key in the region it is not provisioned in: %s, want 401", r)
+	}
+}
+
+// TestMultiNode_StartTogether: three processes started at the same moment
+// on a fresh schema, each migrating it and provisioning the same account
+// from FACESNAP_ACCOUNTS, all come up healthy; each migration is recorded
+// once and the account exists once; a group created on one node is read
+// on the others. Twice, on two fresh schemas.
+func TestMultiNode_StartTogether(t *testing.T) {
+	t.Parallel()
+	pgBase, s3Base := scaleOut(t)
+	store := bucketPrefix(t, s3Base)
+	for round := range 2 {
+		dbURL := freshSchema(t, pgBase)
+		a := harness.NewAccount()
+		nodes := make([]*harness.Server, 3)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range nodes {
+			wg.Go(func() {
+				<-start
+				// harness.Start fails the test on its own if the node does
+				// not come up; nodes[i] stays nil then.
+				nodes[i] = node(t, dbURL, store, []harness.Account{a})
+			})
+		}
+		close(start)
+		wg.Wait()
+		for i, s := range nodes {
+			if s == nil || !s.Running() {
+				t.Fatalf("round %d: node %d did not come up", round, i+1)
+			}
+		}
+
+		ctx := harness.Context(t, time.Minute)
+		conn, err := pgx.Connect(ctx, dbURL)
+		must(t, err, "connect to the nodes' database")
+		var applied, distinct int
+		err = conn.QueryRow(ctx, `SELECT count(*), count(DISTINCT version_id) FROM goose_db_version WHERE version_id > 0`).Scan(&applied, &distinct)
+		must(t, err, "read the migrations applied")
+		var accts int
+		err = conn.QueryRow(ctx, `SELECT count(*) FROM accounts`).Scan(&accts)
+		must(t, err, "count the accounts")
+		conn.Close(ctx)
+		if applied == 0 || applied != distinct {
+			t.Errorf("round %d: %d migrations recorded, %d distinct: want each once", round, applied, distinct)
+		}
+		if accts != 1 {
+			t.Errorf("round %d: %d accounts after three nodes provisioned one, want 1", round, accts)
+		}
+
+		id := fmt.Sprintf("together-%d", round)
+		_, err = newClients(nodes[0].Endpoint, a.Key).LargePersonGroup.Create(ctx, id, face.MetaDataContract{Name: ptr(id)})
+		must(t, err, "create a group on node 1")
+		for i := 1; i < 3; i++ {
+			g, err := newClients(nodes[i].Endpoint, a.Key).LargePersonGroup.Get(ctx, id, nil)
+			must(t, err, fmt.Sprintf("get the group on node %d", i+1))
+			if deref(g.Name) != id {
+				t.Errorf("node %d reads the group's name as %q", i+1, deref(g.Name))
+			}
+		}
+		for _, s := range nodes {
+			s.Stop()
+		}
 	}
 }
