@@ -7,6 +7,14 @@
 //
 //	go run ./bench/snapshots -persons 100000 -faces 10
 //
+// With -db postgres://… each region is a schema of its own in that
+// database (created for the run, dropped after) and the source is built
+// through the PostgreSQL store; -store s3://BUCKET?endpoint=…&region=…
+// (keys from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) puts the shared
+// snapshot store in a bucket:
+//
+//	go run ./bench/snapshots -persons 100000 -faces 10 -db "$FACESNAP_TEST_POSTGRES_URL" -store "$FACESNAP_TEST_S3_URL"
+//
 // See BENCHMARKS.md for figures.
 package main
 
@@ -31,11 +39,16 @@ import (
 	"github.com/google/uuid"
 
 	"facesnap"
+	"facesnap/bench/internal/benchdb"
+	"facesnap/postgres"
 	"facesnap/sqlite"
 )
 
 // modelsDir is -models.
 var modelsDir string
+
+// dbBase and storeURL are -db and -store.
+var dbBase, storeURL string
 
 const (
 	keyA  = "benchkeysource000000000000000000"
@@ -51,6 +64,8 @@ func main() {
 	bin := flag.String("bin", "", "facesnap binary (default: build it)")
 	dir := flag.String("dir", "", "work directory (default: a temporary one, removed after)")
 	flag.StringVar(&modelsDir, "models", "", "face engine weights for the servers (default: none, so the servers start without the engine, whose weights take no part in take and apply but add to RSS)")
+	flag.StringVar(&dbBase, "db", "", "PostgreSQL database (postgres://…) for both regions, each in a schema of its own; default: SQLite in each region's data directory")
+	flag.StringVar(&storeURL, "store", "", "snapshot store shared by the regions: a directory or s3://BUCKET?endpoint=…&region=…; default: a directory in the work directory")
 	flag.Parse()
 	if err := run(context.Background(), *persons, *faces, *bin, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "snapshots:", err)
@@ -76,24 +91,43 @@ func run(ctx context.Context, persons, faces int, bin, dir string) error {
 		}
 	}
 	dataA, dataB, store := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "store")
-	for _, d := range []string{dataA, dataB, store} {
+	if storeURL != "" {
+		store = storeURL
+	}
+	var dbA, dbB string // the regions' --db; empty: SQLite
+	if dbBase != "" {
+		if !benchdb.IsPostgres(dbBase) {
+			return fmt.Errorf("-db: want a postgres:// URL")
+		}
+		var dropA, dropB func()
+		var err error
+		if dbA, dropA, err = benchdb.Schema(ctx, dbBase, "bench_snap_source"); err != nil {
+			return err
+		}
+		defer dropA()
+		if dbB, dropB, err = benchdb.Schema(ctx, dbBase, "bench_snap_target"); err != nil {
+			return err
+		}
+		defer dropB()
+	}
+	for _, d := range []string{dataA, dataB, filepath.Join(dir, "store")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
 	}
 
 	t0 := time.Now()
-	if err := populate(ctx, bin, dataA, persons, faces); err != nil {
+	if err := populate(ctx, bin, dataA, dbA, persons, faces); err != nil {
 		return fmt.Errorf("populate: %w", err)
 	}
 	fmt.Printf("built %d persons x %d faces in %v\n", persons, faces, time.Since(t0).Round(time.Millisecond))
 
-	a, err := start(bin, dataA, store, keyA+"="+subA)
+	a, err := start(bin, dataA, dbA, store, keyA+"="+subA)
 	if err != nil {
 		return err
 	}
 	defer a.stop()
-	b, err := start(bin, dataB, store, keyB+"="+subB)
+	b, err := start(bin, dataB, dbB, store, keyB+"="+subB)
 	if err != nil {
 		return err
 	}
@@ -114,16 +148,16 @@ func run(ctx context.Context, persons, faces int, bin, dir string) error {
 	}
 	cpuB = processCPU(b.cmd.Process.Pid) - cpuB
 	rssA, rssB := peakRSS(a.cmd.Process.Pid), peakRSS(b.cmd.Process.Pid)
-	size := int64(0)
+	size := "n/a" // an S3 store's object is not looked at
 	if fi, err := os.Stat(filepath.Join(store, "snapshots", snapID, "data")); err == nil {
-		size = fi.Size()
+		size = fmt.Sprintf("%.1f MiB", float64(fi.Size())/(1<<20))
 	}
 	// CPU is the server process's user+system time over the operation
 	// (polls included, a few ms): on a shared machine it moves much less
 	// than wall time.
 	fmt.Printf("| persons | faces | snapshot size | take | take CPU | take peak RSS | apply | apply CPU | apply peak RSS |\n")
-	fmt.Printf("| %d | %d | %.1f MiB | %.2f s | %.2f s | %.0f MiB | %.2f s | %.2f s | %.0f MiB |\n",
-		persons, persons*faces, float64(size)/(1<<20), takeTime.Seconds(), cpuA.Seconds(), rssA,
+	fmt.Printf("| %d | %d | %s | %.2f s | %.2f s | %.0f MiB | %.2f s | %.2f s | %.0f MiB |\n",
+		persons, persons*faces, size, takeTime.Seconds(), cpuA.Seconds(), rssA,
 		applyTime.Seconds(), cpuB.Seconds(), rssB)
 	return nil
 }
@@ -147,16 +181,22 @@ func processCPU(pid int) time.Duration {
 }
 
 // populate creates the account and a LargePersonGroup of synthetic persons
-// and faces (128-float features, userData) through the store's bulk path.
-func populate(ctx context.Context, bin, data string, persons, faces int) error {
+// and faces (128-float features, userData) through the store's bulk path:
+// the SQLite database in data, or the PostgreSQL one at dbURL.
+func populate(ctx context.Context, bin, data, dbURL string, persons, faces int) error {
 	// The account is created by the server itself from FACESNAP_ACCOUNTS:
 	// start and stop it once so its name is the one the server derives.
-	s, err := start(bin, data, filepath.Join(data, "unused-store"), keyA+"="+subA)
+	s, err := start(bin, data, dbURL, filepath.Join(data, "unused-store"), keyA+"="+subA)
 	if err != nil {
 		return err
 	}
 	s.stop()
-	db, err := sqlite.Open(ctx, filepath.Join(data, "facesnap.db"))
+	var db facesnap.Store
+	if dbURL != "" {
+		db, err = postgres.Open(ctx, dbURL)
+	} else {
+		db, err = sqlite.Open(ctx, filepath.Join(data, "facesnap.db"))
+	}
 	if err != nil {
 		return err
 	}
@@ -223,13 +263,17 @@ type server struct {
 	endpoint string
 }
 
-func start(bin, data, store, accounts string) (*server, error) {
+func start(bin, data, dbURL, store, accounts string) (*server, error) {
 	models := modelsDir
 	if models == "" {
 		models = filepath.Join(data, "no-models")
 	}
-	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--data", data, "--snapshot-store", store, "--log-level", "warn",
-		"--models", models)
+	args := []string{"serve", "--listen", "127.0.0.1:0", "--data", data, "--snapshot-store", store, "--log-level", "warn",
+		"--models", models}
+	if dbURL != "" {
+		args = append(args, "--db", dbURL)
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "FACESNAP_ACCOUNTS="+accounts)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
