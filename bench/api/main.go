@@ -22,6 +22,13 @@
 //	go run ./bench/api
 //	go run ./bench/api -gets 400000 -clients 64 -enrol 8000
 //
+// With -db postgres://… the server keeps its state there, in a schema of
+// its own created for the run and dropped after; -nodes N (with -db)
+// starts N servers on that schema and spreads the connections over them
+// round robin, their CPU summed:
+//
+//	go run ./bench/api -db "$FACESNAP_TEST_POSTGRES_URL" -nodes 2 -enrol 0
+//
 // See BENCHMARKS.md ("API throughput") for figures.
 package main
 
@@ -49,6 +56,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"facesnap/bench/internal/benchdb"
 )
 
 const (
@@ -66,6 +75,8 @@ type options struct {
 	models          string
 	wrk             time.Duration
 	wrkThreads      int
+	db              string
+	nodes           int
 }
 
 func main() {
@@ -82,6 +93,8 @@ func main() {
 	flag.StringVar(&o.bin, "bin", "", "facesnap binary (default: build it)")
 	flag.StringVar(&o.dir, "dir", "", "work directory (default: a temporary one, removed after)")
 	flag.StringVar(&o.models, "models", "", "face engine weights for the server (default: none, so add-face keeps the targetFace rectangle and computes no descriptor, which with weights costs tens of ms of CPU a face)")
+	flag.StringVar(&o.db, "db", "", "PostgreSQL database (postgres://…) for the servers' state, in a schema of its own; default: SQLite in the data directory")
+	flag.IntVar(&o.nodes, "nodes", 1, "servers on the -db database; connections go to them round robin")
 	flag.Parse()
 	o.enrol = min(o.enrol, 10000)
 	if err := run(context.Background(), o); err != nil {
@@ -107,12 +120,43 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("build: %w", err)
 		}
 	}
-	srv, err := start(o.bin, filepath.Join(o.dir, "data"), o.models)
-	if err != nil {
-		return err
+	dbURL := ""
+	switch {
+	case o.db != "" && !benchdb.IsPostgres(o.db):
+		return errors.New("-db: want a postgres:// URL")
+	case o.db != "":
+		u, drop, err := benchdb.Schema(ctx, o.db, "bench_api")
+		if err != nil {
+			return err
+		}
+		defer drop()
+		dbURL = u
+	case o.nodes != 1:
+		return errors.New("-nodes: more than one server needs -db")
 	}
-	defer srv.stop()
-	addr := strings.TrimPrefix(srv.endpoint, "http://")
+	if o.nodes < 1 {
+		return errors.New("-nodes: at least 1")
+	}
+	var addrs []string
+	var pids []int
+	var srv *server // the first node: setup and wrk go there
+	for i := range o.nodes {
+		data := filepath.Join(o.dir, "data")
+		if i > 0 {
+			data = filepath.Join(o.dir, fmt.Sprintf("data-%d", i+1))
+		}
+		s, err := start(o.bin, data, o.models, dbURL)
+		if err != nil {
+			return err
+		}
+		defer s.stop()
+		if srv == nil {
+			srv = s
+		}
+		addrs = append(addrs, strings.TrimPrefix(s.endpoint, "http://"))
+		pids = append(pids, s.pid)
+	}
+	addr := addrs[0]
 	img := benchJPEG()
 
 	// Set up through the same client, 16 connections.
@@ -136,7 +180,7 @@ func run(ctx context.Context, o options) error {
 			return expect(status, err, 200)
 		}}
 	if o.gets > 0 {
-		if err := get.run(addr, srv.pid); err != nil {
+		if err := get.run(addrs, pids); err != nil {
 			return err
 		}
 	}
@@ -157,7 +201,7 @@ func run(ctx context.Context, o options) error {
 			_, err := enrolOne(c, "enrol", fmt.Sprintf("person %d", seq.Add(1)), img)
 			return err
 		}}
-	return enrol.run(addr, srv.pid)
+	return enrol.run(addrs, pids)
 }
 
 // runWrk runs the GET phase with wrk: a Lua script sends the key and
@@ -235,7 +279,7 @@ func populate(addr string, o options, img []byte) ([]string, error) {
 			ids[i] = id
 			return nil
 		}}
-	if err := p.run(addr, 0); err != nil {
+	if err := p.run([]string{addr}, nil); err != nil {
 		return nil, err
 	}
 	if slices.Contains(ids, "") {
@@ -322,10 +366,18 @@ type phase struct {
 	do      func(*conn) error
 }
 
-func (p phase) run(addr string, pid int) error {
+// run spreads the connections over addrs round robin; the server CPU is
+// that of all pids.
+func (p phase) run(addrs []string, pids []int) error {
+	serverCPU := func() (d time.Duration) {
+		for _, pid := range pids {
+			d += processCPU(pid)
+		}
+		return d
+	}
 	conns := make([]*conn, p.clients)
 	for i := range conns {
-		c, err := dial(addr)
+		c, err := dial(addrs[i%len(addrs)])
 		if err != nil {
 			return err
 		}
@@ -336,7 +388,7 @@ func (p phase) run(addr string, pid int) error {
 	lat := make([][]time.Duration, p.clients)
 	errs := make([]error, p.clients)
 	deadline := time.Now().Add(p.limit)
-	srvCPU0, cliCPU0 := processCPU(pid), selfCPU()
+	srvCPU0, cliCPU0 := serverCPU(), selfCPU()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i, c := range conns {
@@ -356,7 +408,7 @@ func (p phase) run(addr string, pid int) error {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	srvCPU, cliCPU := processCPU(pid)-srvCPU0, selfCPU()-cliCPU0
+	srvCPU, cliCPU := serverCPU()-srvCPU0, selfCPU()-cliCPU0
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("%s: %w", p.name, err)
 	}
@@ -370,8 +422,8 @@ func (p phase) run(addr string, pid int) error {
 		return fmt.Errorf("%s: no request finished in %v", p.name, p.limit)
 	}
 	pct := func(q float64) time.Duration { return all[min(n-1, int(q*float64(n)))] }
-	fmt.Printf("%s: %d in %.2f s, %d connections: %.0f/s, p50 %v, p99 %v; CPU per op: server %.1f µs, client %.1f µs\n",
-		p.name, n, elapsed.Seconds(), p.clients, float64(n)/elapsed.Seconds(),
+	fmt.Printf("%s: %d in %.2f s, %d connections to %d server(s): %.0f/s, p50 %v, p99 %v; CPU per op: server %.1f µs, client %.1f µs\n",
+		p.name, n, elapsed.Seconds(), p.clients, len(addrs), float64(n)/elapsed.Seconds(),
 		pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond),
 		float64(srvCPU.Microseconds())/float64(n), float64(cliCPU.Microseconds())/float64(n))
 	return nil
@@ -456,11 +508,15 @@ type server struct {
 	endpoint string
 }
 
-func start(bin, data, models string) (*server, error) {
+func start(bin, data, models, dbURL string) (*server, error) {
 	if models == "" {
 		models = filepath.Join(data, "no-models")
 	}
-	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--data", data, "--log-level", "warn", "--models", models)
+	args := []string{"serve", "--listen", "127.0.0.1:0", "--data", data, "--log-level", "warn", "--models", models}
+	if dbURL != "" {
+		args = append(args, "--db", dbURL)
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "FACESNAP_ACCOUNTS="+key+"="+sub)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
