@@ -30,7 +30,11 @@ import (
 
 // RunnerConfig configures a Runner. Zero values take the defaults.
 type RunnerConfig struct {
-	// Owner names this runner in leases; default host-pid-random.
+	// Owner names this runner in leases; default host-pid-random. Each
+	// claim adds a number of its own, so that two of the runner's slots
+	// never hold one operation at once: a slot whose lease lapsed (its
+	// heartbeat stuck behind a long write) can no longer finish an
+	// operation that another slot took over.
 	Owner string
 	// Concurrency bounds the operations worked on at once; queued work
 	// stays notstarted. Default 2.
@@ -98,6 +102,7 @@ type Runner struct {
 	kinds   []facesnap.OperationKind
 	wake    chan struct{}
 	running atomic.Bool
+	claims  atomic.Int64
 }
 
 // NewRunner returns a Runner; register workers before Run.
@@ -193,7 +198,7 @@ func (r *Runner) RunOne(ctx context.Context) (bool, error) {
 	now := r.cfg.Now()
 	op, err := r.store.OperationClaim(ctx, facesnap.OperationClaimParams{
 		Kinds:      r.kinds,
-		Owner:      r.cfg.Owner,
+		Owner:      fmt.Sprintf("%s/%d", r.cfg.Owner, r.claims.Add(1)),
 		Now:        now,
 		LeaseUntil: now.Add(r.cfg.Lease),
 	})
@@ -229,7 +234,7 @@ func (r *Runner) run(ctx context.Context, op *facesnap.Operation) {
 		log.Info("operation interrupted by shutdown")
 		return
 	}
-	fin := facesnap.OperationFinishParams{ID: op.ID, Owner: r.cfg.Owner, Now: r.cfg.Now()}
+	fin := facesnap.OperationFinishParams{ID: op.ID, Owner: op.LeaseOwner, Now: r.cfg.Now()}
 	fin.Done, fin.Total = prog.get()
 	switch fe, failed := AsFail(err); {
 	case err == nil:
@@ -302,7 +307,7 @@ func (r *Runner) heartbeat(ctx context.Context, cancel context.CancelCauseFunc, 
 		done, total := prog.get()
 		now := r.cfg.Now()
 		err := r.store.OperationHeartbeat(ctx, facesnap.OperationHeartbeatParams{
-			ID: op.ID, Owner: r.cfg.Owner, Now: now, LeaseUntil: now.Add(r.cfg.Lease),
+			ID: op.ID, Owner: op.LeaseOwner, Now: now, LeaseUntil: now.Add(r.cfg.Lease),
 			Done: done, Total: total,
 		})
 		switch {
@@ -323,7 +328,7 @@ func (r *Runner) retryLater(op *facesnap.Operation, log *slog.Logger) {
 	backoff := time.Duration(1<<min(op.Attempt, 6)) * time.Second
 	now := r.cfg.Now()
 	err := r.store.OperationHeartbeat(context.Background(), facesnap.OperationHeartbeatParams{
-		ID: op.ID, Owner: r.cfg.Owner, Now: now, LeaseUntil: now.Add(backoff),
+		ID: op.ID, Owner: op.LeaseOwner, Now: now, LeaseUntil: now.Add(backoff),
 	})
 	if err != nil {
 		log.Error("schedule operation retry", "err", err)

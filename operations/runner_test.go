@@ -231,3 +231,49 @@ func TestRunner_Register(t *testing.T) {
 		t.Fatal("a kind registered twice")
 	}
 }
+
+// A slot whose lease lapsed (its heartbeat stuck behind a long write) must
+// not record a result while the slot of the same runner that took the
+// operation over is still working on it.
+func TestRunner_LapsedSlotCannotFinish(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	started := make(chan int, 2)
+	release := [2]chan struct{}{make(chan struct{}), make(chan struct{})}
+	var mu sync.Mutex
+	calls := 0
+	r := operations.NewRunner(b.store, operations.RunnerConfig{Now: b.clock.Now, Lease: time.Second, Heartbeat: time.Hour})
+	err := r.Register(kind, operations.WorkerFunc(func(context.Context, *facesnap.Operation, operations.Progress) (operations.Result, error) {
+		mu.Lock()
+		n := calls
+		calls++
+		mu.Unlock()
+		started <- n
+		<-release[n]
+		if n == 0 {
+			return operations.Result{}, operations.Fail("stale attempt")
+		}
+		return operations.Result{ResourceLocation: "/fresh"}, nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := b.enqueue(t)
+	staleDone := make(chan struct{})
+	go func() { defer close(staleDone); _, _ = r.RunOne(context.Background()) }()
+	<-started
+	b.clock.Advance(time.Minute) // the first slot's lease lapses
+	var wg sync.WaitGroup
+	wg.Go(func() { _, _ = r.RunOne(context.Background()) })
+	<-started
+	close(release[0]) // the stale slot ends first, while the takeover runs
+	<-staleDone
+	if op := b.get(t, id); op.Status != facesnap.OperationRunning {
+		t.Fatalf("op = %s %q: the lapsed slot recorded its result", op.Status, op.Message)
+	}
+	close(release[1])
+	wg.Wait()
+	if op := b.get(t, id); op.Status != facesnap.OperationSucceeded || op.ResourceLocation != "/fresh" || op.Attempt != 2 {
+		t.Fatalf("op = %s %q attempt %d", op.Status, op.ResourceLocation, op.Attempt)
+	}
+}
