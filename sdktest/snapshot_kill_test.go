@@ -422,9 +422,15 @@ func TestSnapshot_LargeTake(t *testing.T) {
 		c := sb.A.LargePersonGroupPerson
 		for attempt := range 3 {
 			want := readSnapshotted(t, ctx, sb.A, k.typ, "big", 1000, false)
+			store := filepath.Join(sb.srv.DataDir(), "snapshots")
+			_, before := storeTempFiles(store)
 			op := takeSnapshot(t, ctx, sb.A, k.typ, "big", scope, "")
-			if st, ok := catchRunning(t, sb.srv, sb.a.Key, op, false); !ok {
-				t.Logf("attempt %d: the take ended (%s) before it was seen running; trying again", attempt, st)
+			// The copy is of the source as the take's read transaction
+			// sees it, which begins a moment after the status turns
+			// running: wait until it has produced data, so the writes
+			// below surely come after its point in time.
+			if st, ok := catchReading(t, sb, store, before, op); !ok {
+				t.Logf("attempt %d: the take ended (%s) before it was seen reading; trying again", attempt, st)
 				continue
 			}
 			// Each attempt changes other persons, so want stays exact.
@@ -469,6 +475,28 @@ func TestSnapshot_LargeTake(t *testing.T) {
 }
 
 // storeTempFiles counts the directory store's temporary files under root.
+// catchReading waits (bounded) until take op has written data into the
+// snapshot store beyond before bytes of temporary files: its read
+// transaction has begun. It reports false if the take ended first.
+func catchReading(t *testing.T, sb *snapBundle, store string, before int64, op uuid.UUID) (wireOperation, bool) {
+	t.Helper()
+	var last wireOperation
+	deadline := time.Now().Add(60 * time.Second)
+	for i := 0; i < 12000 && time.Now().Before(deadline); i++ {
+		if _, size := storeTempFiles(store); size > before {
+			return last, true
+		}
+		if i%10 == 0 {
+			if last = wireStatus(t, sb.srv, sb.a.Key, op); last.Status == "succeeded" || last.Status == "failed" {
+				return last, false
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	t.Fatalf("take %s never wrote data within the polling bound; last %s", op, last)
+	return last, false
+}
+
 func storeTempFiles(root string) (n int, size int64) {
 	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasPrefix(d.Name(), ".facesnap-tmp-") {

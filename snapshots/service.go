@@ -8,8 +8,10 @@
 // does, so a reader never finds meta without complete data.
 //
 // Guarantees, stricter than the hosted service's: a take is a consistent
-// point-in-time copy (one read transaction; writes to the source while it
-// runs neither fail it nor leak into it); an apply creates the target
+// point-in-time copy (one read transaction, whose start is the copy's
+// point in time; writes to the source after it neither fail the take nor
+// leak into it; a take redone after a crash copies the source as of the
+// redo); an apply creates the target
 // invisibly and publishes it in one transaction, so a failed or interrupted
 // apply leaves nothing behind, and corrupted data fails it before anything
 // becomes visible.
