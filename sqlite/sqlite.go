@@ -55,7 +55,7 @@ type DB struct {
 }
 
 // writeCacheKiB is the write connection's page cache size.
-const writeCacheKiB = 32 << 10
+const writeCacheKiB = 64 << 10
 
 // Option configures Open.
 type Option func(*options)
@@ -106,9 +106,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	// The writer's page cache holds the index pages a bulk load keeps
 	// going back to: faces' primary key and faces_person are keyed by
 	// random uuids, so a batch of an apply touches pages all over them.
-	// 32 MiB, against SQLite's default 2 MiB, cut a 100,000-face load's
-	// CPU by about a fifth (BENCHMARKS.md, "Snapshot take and apply");
-	// it is part of the server's RSS once the database is that large.
+	// Against SQLite's default 2 MiB, 32 MiB cut a 100,000-face load's
+	// CPU by about a fifth; at 1,000,000 faces 64 MiB cut it by another
+	// sixth (BENCHMARKS.md, "Snapshot take and apply"). It is part of the
+	// server's RSS once the database is that large.
 	wq.Add("_pragma", fmt.Sprintf("cache_size(%d)", -writeCacheKiB))
 	write, err := sql.Open("sqlite", path+"?"+wq.Encode())
 	if err != nil {
