@@ -21,8 +21,8 @@ type ApplyWorker struct{ *Service }
 // under a second. A face's index entries land on pages all over the
 // collection's indexes (its ids are random), and each commit writes every
 // page it touched: 10,000 records a commit wrote fewer pages per face
-// than 2,000 and cut the store's CPU per face by about a fifth
-// (BENCHMARKS.md, "Snapshot take and apply").
+// than 2,000 and cut an apply's CPU by about a quarter (BENCHMARKS.md,
+// "Snapshot take and apply").
 const applyBatch = 10000
 
 // Work loads the snapshot into the reserved, hidden target and publishes it

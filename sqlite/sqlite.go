@@ -108,8 +108,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	// random uuids, so a batch of an apply touches pages all over them.
 	// Against SQLite's default 2 MiB, 32 MiB cut a 100,000-face load's
 	// CPU by about a fifth; at 1,000,000 faces 64 MiB cut it by another
-	// sixth (BENCHMARKS.md, "Snapshot take and apply"). It is part of the
-	// server's RSS once the database is that large.
+	// sixth (BENCHMARKS.md, "SQLite store: prepared statements and bulk
+	// load"). It is part of the server's RSS once the database is that
+	// large.
 	wq.Add("_pragma", fmt.Sprintf("cache_size(%d)", -writeCacheKiB))
 	write, err := sql.Open("sqlite", path+"?"+wq.Encode())
 	if err != nil {
@@ -161,9 +162,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 // hotReads and hotWrites are the statements the API's hot paths and the
 // bulk load run, prepared once at Open instead of at every call: parsing
 // and planning them had been about 40% of a person read and a third of a
-// face add (BENCHMARKS.md, "SQLite store: prepared statements"). Reads
-// are prepared on both pools, because inside InTx they run on the write
-// connection.
+// face add (BENCHMARKS.md, "SQLite store: prepared statements and bulk
+// load"). Reads are prepared on both pools, because inside InTx they run
+// on the write connection.
 var (
 	hotReads = []string{
 		sqlPersonGet, sqlCollectionGet, sqlCollectionPK, sqlFaceGet, sqlAccountByKey,
