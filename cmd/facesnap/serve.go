@@ -155,6 +155,9 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	// enqueue work, which the next start picks up anyway.
 	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
+	// On PostgreSQL an enqueue also wakes the other nodes' runners (wake.go).
+	snaps.Notifier = wakeAcrossNodes(runCtx, &wg, db, runner, log.With("component", "operations"))
+	coll.Notifier = snaps.Notifier
 	wg.Go(func() {
 		if err := runner.Run(runCtx); err != nil {
 			log.Error("operations runner stopped", "err", err)
