@@ -124,8 +124,17 @@ var (
 // and the rest one row per statement. A chunk that breaks a constraint
 // changes nothing (the statement aborts, the transaction goes on), so
 // its rows are then inserted one by one to name the one at fault.
+//
+// Outside InTx, the load's commit leaves its checkpoint to the
+// checkpointer, beside the writer.
 func (s *store) CollectionLoad(ctx context.Context, p facesnap.CollectionLoadParams) error {
-	return s.writeTx(ctx, func(tx *txq) error {
+	own := s.tx == nil
+	err := s.writeTx(ctx, func(tx *txq) error {
+		if own {
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, walLoadBackstop)); err != nil {
+				return err
+			}
+		}
 		pk, err := reservedPK(ctx, tx, p.Ref, p.Owner)
 		if err != nil {
 			return err
@@ -183,6 +192,16 @@ func (s *store) CollectionLoad(ctx context.Context, p facesnap.CollectionLoadPar
 		_, err = tx.ExecContext(ctx, sqlLoadCounts, maxSeq, len(p.Persons), len(p.Faces), pk)
 		return err
 	})
+	if own {
+		// Ordinary writes go back to SQLite's own checkpoints. Should
+		// this fail, the writer's threshold stays high, which only
+		// delays its checkpoints until the checkpointer's next one.
+		_, _ = s.write.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, walAutoCheckpoint))
+		if err == nil {
+			s.ckpt.committed()
+		}
+	}
+	return err
 }
 
 // loadPersons and loadFaces insert one row per statement.
