@@ -58,6 +58,7 @@ import (
 	"time"
 
 	"facesnap/bench/internal/benchdb"
+	"facesnap/bench/internal/benchserver"
 )
 
 const (
@@ -139,7 +140,7 @@ func run(ctx context.Context, o options) error {
 	}
 	var addrs []string
 	var pids []int
-	var srv *server // the first node: setup and wrk go there
+	var srv *benchserver.Server // the first node: setup and wrk go there
 	for i := range o.nodes {
 		data := filepath.Join(o.dir, "data")
 		if i > 0 {
@@ -149,12 +150,12 @@ func run(ctx context.Context, o options) error {
 		if err != nil {
 			return err
 		}
-		defer s.stop()
+		defer s.Stop()
 		if srv == nil {
 			srv = s
 		}
-		addrs = append(addrs, strings.TrimPrefix(s.endpoint, "http://"))
-		pids = append(pids, s.pid)
+		addrs = append(addrs, strings.TrimPrefix(s.Endpoint, "http://"))
+		pids = append(pids, s.Pid)
 	}
 	addr := addrs[0]
 	img := benchJPEG()
@@ -206,7 +207,7 @@ func run(ctx context.Context, o options) error {
 
 // runWrk runs the GET phase with wrk: a Lua script sends the key and
 // reads the persons round robin. wrk stops after o.wrk.
-func runWrk(o options, srv *server, ids []string) error {
+func runWrk(o options, srv *benchserver.Server, ids []string) error {
 	var lua strings.Builder
 	lua.WriteString("local paths = {\n")
 	for _, id := range ids {
@@ -223,14 +224,14 @@ end
 	if err := os.WriteFile(script, []byte(lua.String()), 0o644); err != nil {
 		return err
 	}
-	cpu0 := processCPU(srv.pid)
+	cpu0 := benchserver.CPU(srv.Pid)
 	cmd := exec.Command("wrk", "-t", strconv.Itoa(o.wrkThreads), "-c", strconv.Itoa(o.clients),
-		"-d", fmt.Sprintf("%ds", max(1, int(o.wrk.Seconds()))), "--latency", "-s", script, srv.endpoint)
+		"-d", fmt.Sprintf("%ds", max(1, int(o.wrk.Seconds()))), "--latency", "-s", script, srv.Endpoint)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("wrk: %w\n%s", err, out)
 	}
-	cpu := processCPU(srv.pid) - cpu0
+	cpu := benchserver.CPU(srv.Pid) - cpu0
 	var p50, p99, rps string
 	var n int64
 	for _, line := range strings.Split(string(out), "\n") {
@@ -371,7 +372,7 @@ type phase struct {
 func (p phase) run(addrs []string, pids []int) error {
 	serverCPU := func() (d time.Duration) {
 		for _, pid := range pids {
-			d += processCPU(pid)
+			d += benchserver.CPU(pid)
 		}
 		return d
 	}
@@ -502,84 +503,16 @@ func (c *conn) roundTrip(req []byte) (int, []byte, error) {
 	return status, body, err
 }
 
-type server struct {
-	cmd      *exec.Cmd
-	pid      int
-	endpoint string
-}
-
-func start(bin, data, models, dbURL string) (*server, error) {
+// start runs one node.
+func start(bin, data, models, dbURL string) (*benchserver.Server, error) {
 	if models == "" {
 		models = filepath.Join(data, "no-models")
 	}
-	args := []string{"serve", "--listen", "127.0.0.1:0", "--data", data, "--log-level", "warn", "--models", models}
+	args := []string{"--data", data, "--models", models}
 	if dbURL != "" {
 		args = append(args, "--db", dbURL)
 	}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "FACESNAP_ACCOUNTS="+key+"="+sub)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	lines := make(chan string)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if ep, ok := strings.CutPrefix(sc.Text(), "facesnap listening on "); ok {
-				lines <- ep
-			}
-		}
-		close(lines)
-		_, _ = io.Copy(io.Discard, out)
-	}()
-	select {
-	case ep, ok := <-lines:
-		if !ok {
-			return nil, errors.New("server exited before listening")
-		}
-		return &server{cmd: cmd, pid: cmd.Process.Pid, endpoint: ep}, nil
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		return nil, errors.New("server did not start in 30 s")
-	}
-}
-
-func (s *server) stop() {
-	_ = s.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-done
-	}
-}
-
-// processCPU is a process's user+system CPU time, from /proc; 0 for pid 0.
-func processCPU(pid int) time.Duration {
-	if pid == 0 {
-		return 0
-	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// The fields after the command name, which is in parentheses.
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	const ticks = 100 // USER_HZ on Linux
-	return time.Duration(utime+stime) * time.Second / ticks
+	return benchserver.Start(bin, key+"="+sub, args...)
 }
 
 func selfCPU() time.Duration {

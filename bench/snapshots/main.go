@@ -19,20 +19,17 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +37,7 @@ import (
 
 	"facesnap"
 	"facesnap/bench/internal/benchdb"
+	"facesnap/bench/internal/benchserver"
 	"facesnap/postgres"
 	"facesnap/sqlite"
 )
@@ -126,28 +124,28 @@ func run(ctx context.Context, persons, faces int, bin, dir string) error {
 	if err != nil {
 		return err
 	}
-	defer a.stop()
+	defer a.Stop()
 	b, err := start(bin, dataB, dbB, store, keyB+"="+subB)
 	if err != nil {
 		return err
 	}
-	defer b.stop()
+	defer b.Stop()
 
 	body := fmt.Sprintf(`{"type":"LargePersonGroup","objectId":%q,"applyScope":[%q]}`, group, subB)
-	cpuA := processCPU(a.cmd.Process.Pid)
-	takeTime, loc, err := operate(ctx, a.endpoint, keyA, "/snapshots", body)
+	cpuA := benchserver.CPU(a.Pid)
+	takeTime, loc, err := operate(ctx, a.Endpoint, keyA, "/snapshots", body)
 	if err != nil {
 		return fmt.Errorf("take: %w", err)
 	}
-	cpuA = processCPU(a.cmd.Process.Pid) - cpuA
+	cpuA = benchserver.CPU(a.Pid) - cpuA
 	snapID := strings.TrimPrefix(loc, "/snapshots/")
-	cpuB := processCPU(b.cmd.Process.Pid)
-	applyTime, _, err := operate(ctx, b.endpoint, keyB, "/snapshots/"+snapID+"/apply", `{"objectId":"applied"}`)
+	cpuB := benchserver.CPU(b.Pid)
+	applyTime, _, err := operate(ctx, b.Endpoint, keyB, "/snapshots/"+snapID+"/apply", `{"objectId":"applied"}`)
 	if err != nil {
 		return fmt.Errorf("apply: %w", err)
 	}
-	cpuB = processCPU(b.cmd.Process.Pid) - cpuB
-	rssA, rssB := peakRSS(a.cmd.Process.Pid), peakRSS(b.cmd.Process.Pid)
+	cpuB = benchserver.CPU(b.Pid) - cpuB
+	rssA, rssB := benchserver.PeakRSS(a.Pid), benchserver.PeakRSS(b.Pid)
 	size := "n/a" // an S3 store's object is not looked at
 	if fi, err := os.Stat(filepath.Join(store, "snapshots", snapID, "data")); err == nil {
 		size = fmt.Sprintf("%.1f MiB", float64(fi.Size())/(1<<20))
@@ -162,24 +160,6 @@ func run(ctx context.Context, persons, faces int, bin, dir string) error {
 	return nil
 }
 
-// processCPU is a process's user+system CPU time, from /proc.
-func processCPU(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// The fields after the command name, which is in parentheses.
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	const ticks = 100 // USER_HZ on Linux
-	return time.Duration(utime+stime) * time.Second / ticks
-}
-
 // populate creates the account and a LargePersonGroup of synthetic persons
 // and faces (128-float features, userData) through the store's bulk path:
 // the SQLite database in data, or the PostgreSQL one at dbURL.
@@ -190,7 +170,7 @@ func populate(ctx context.Context, bin, data, dbURL string, persons, faces int) 
 	if err != nil {
 		return err
 	}
-	s.stop()
+	s.Stop()
 	var db facesnap.Store
 	if dbURL != "" {
 		db, err = postgres.Open(ctx, dbURL)
@@ -258,64 +238,17 @@ func feature(rng *rand.Rand) []float32 {
 	return f
 }
 
-type server struct {
-	cmd      *exec.Cmd
-	endpoint string
-}
-
-func start(bin, data, dbURL, store, accounts string) (*server, error) {
+// start runs a server of one region.
+func start(bin, data, dbURL, store, accounts string) (*benchserver.Server, error) {
 	models := modelsDir
 	if models == "" {
 		models = filepath.Join(data, "no-models")
 	}
-	args := []string{"serve", "--listen", "127.0.0.1:0", "--data", data, "--snapshot-store", store, "--log-level", "warn",
-		"--models", models}
+	args := []string{"--data", data, "--snapshot-store", store, "--models", models}
 	if dbURL != "" {
 		args = append(args, "--db", dbURL)
 	}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "FACESNAP_ACCOUNTS="+accounts)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	lines := make(chan string)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if ep, ok := strings.CutPrefix(sc.Text(), "facesnap listening on "); ok {
-				lines <- ep
-			}
-		}
-		close(lines)
-		_, _ = io.Copy(io.Discard, out)
-	}()
-	select {
-	case ep, ok := <-lines:
-		if !ok {
-			return nil, errors.New("server exited before listening")
-		}
-		return &server{cmd: cmd, endpoint: ep}, nil
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		return nil, errors.New("server did not start in 30 s")
-	}
-}
-
-func (s *server) stop() {
-	_ = s.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-done
-	}
+	return benchserver.Start(bin, accounts, args...)
 }
 
 // operate POSTs a take or apply and polls the operation until it ends. The
@@ -359,20 +292,4 @@ func operate(ctx context.Context, endpoint, key, path, body string) (time.Durati
 		time.Sleep(100 * time.Millisecond)
 	}
 	return 0, "", errors.New("operation did not finish in an hour")
-}
-
-// peakRSS is a process's high-water resident set in MiB.
-func peakRSS(pid int) float64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return math.NaN()
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb float64
-			fmt.Sscanf(strings.TrimSpace(v), "%f", &kb)
-			return kb / 1024
-		}
-	}
-	return math.NaN()
 }

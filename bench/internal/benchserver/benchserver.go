@@ -1,0 +1,110 @@
+// Package benchserver runs `facesnap serve` processes for the benchmark
+// commands and reads what they cost from /proc.
+package benchserver
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Server is a running `facesnap serve`.
+type Server struct {
+	cmd      *exec.Cmd
+	Pid      int
+	Endpoint string // http://HOST:PORT
+}
+
+// Start runs `bin serve --listen 127.0.0.1:0 --log-level warn ARGS…` with
+// FACESNAP_ACCOUNTS set to accounts, and waits (30 s at most) for the line
+// that says where it listens.
+func Start(bin, accounts string, args ...string) (*Server, error) {
+	cmd := exec.Command(bin, append([]string{"serve", "--listen", "127.0.0.1:0", "--log-level", "warn"}, args...)...)
+	cmd.Env = append(os.Environ(), "FACESNAP_ACCOUNTS="+accounts)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if ep, ok := strings.CutPrefix(sc.Text(), "facesnap listening on "); ok {
+				lines <- ep
+			}
+		}
+		close(lines)
+		_, _ = io.Copy(io.Discard, out)
+	}()
+	select {
+	case ep, ok := <-lines:
+		if !ok {
+			return nil, errors.New("server exited before listening")
+		}
+		return &Server{cmd: cmd, Pid: cmd.Process.Pid, Endpoint: ep}, nil
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		return nil, errors.New("server did not start in 30 s")
+	}
+}
+
+// Stop interrupts the server and waits for it, killing it after 10 s.
+func (s *Server) Stop() {
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// CPU is a process's user+system CPU time, from /proc; 0 for pid 0.
+func CPU(pid int) time.Duration {
+	if pid == 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	const ticks = 100 // USER_HZ on Linux
+	return time.Duration(utime+stime) * time.Second / ticks
+}
+
+// PeakRSS is a process's high-water resident set in MiB (VmHWM).
+func PeakRSS(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return math.NaN()
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(v), "%f", &kb)
+			return kb / 1024
+		}
+	}
+	return math.NaN()
+}
