@@ -61,8 +61,6 @@ const (
 	ReasonInvalidImage     Reason = "InvalidImage"
 	ReasonInvalidImageSize Reason = "InvalidImageSize"
 	ReasonInvalidURL       Reason = "InvalidURL"
-	ReasonURLFetchFailed   Reason = "FailedToDownloadImage"
-	ReasonInvalidRectangle Reason = "InvalidFaceRectangle"
 )
 
 // InvalidError is a request the caller must change. Message is safe to show.

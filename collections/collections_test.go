@@ -41,7 +41,7 @@ func (f fakeFetcher) Fetch(_ context.Context, url string) ([]byte, error) {
 	if b, ok := f[url]; ok {
 		return b, nil
 	}
-	return nil, &facesnap.InvalidError{Reason: facesnap.ReasonURLFetchFailed, Message: "Failed to download image from the specified URL."}
+	return nil, &facesnap.InvalidError{Reason: facesnap.ReasonInvalidURL, Message: "Failed to download image from the specified URL."}
 }
 
 func setup(t *testing.T) *testBundle {
@@ -321,7 +321,7 @@ func TestService_AddFace(t *testing.T) {
 		{name: "ErrDetectionModel", p: lfl(func(p *collections.AddFaceParams) { p.DetectionModel = "detection_04" }), want: facesnap.ErrInvalid},
 		{name: "ErrNotAnImage", p: lfl(func(p *collections.AddFaceParams) { p.Image = bytes.Repeat([]byte("x"), 2048) }), want: facesnap.ErrInvalid},
 		{name: "ErrEmptyURL", p: lfl(func(p *collections.AddFaceParams) { p.Image, p.ByURL = nil, true }), want: facesnap.ErrInvalid, reason: facesnap.ReasonInvalidURL},
-		{name: "ErrURLFails", p: lfl(func(p *collections.AddFaceParams) { p.Image, p.ByURL, p.URL = nil, true, "https://example.test/404" }), want: facesnap.ErrInvalid, reason: facesnap.ReasonURLFetchFailed},
+		{name: "ErrURLFails", p: lfl(func(p *collections.AddFaceParams) { p.Image, p.ByURL, p.URL = nil, true, "https://example.test/404" }), want: facesnap.ErrInvalid, reason: facesnap.ReasonInvalidURL},
 		{name: "ErrNoList", p: lfl(func(p *collections.AddFaceParams) { p.CollectionID = "nope" }), want: facesnap.ErrNotFound},
 		{name: "ErrNoPerson", p: collections.AddFaceParams{Kind: facesnap.KindPersonGroup, CollectionID: "g", PersonID: "33333333-3333-4333-8333-333333333333", TargetFace: "0,0,200,200", Image: img}, want: facesnap.ErrNotFound},
 	}

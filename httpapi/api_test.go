@@ -79,7 +79,7 @@ func (f fetcher) Fetch(_ context.Context, url string) ([]byte, error) {
 	if b, ok := f[url]; ok {
 		return b, nil
 	}
-	return nil, &facesnap.InvalidError{Reason: facesnap.ReasonURLFetchFailed, Message: "Failed to download image."}
+	return nil, &facesnap.InvalidError{Reason: facesnap.ReasonInvalidURL, Message: "Failed to download image."}
 }
 
 func pngImage(t testing.TB) []byte {

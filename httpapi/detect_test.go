@@ -189,7 +189,7 @@ func TestAPI_Detect(t *testing.T) {
 			{method: "POST", path: "/detect", contentType: oct, body: strings.Repeat("x", 2048), status: 400, code: "InvalidImage"},
 			{method: "POST", path: "/detect", contentType: oct, body: img[:900], status: 400, code: "InvalidImageSize"},
 			{method: "POST", path: "/detect", body: `{"url":""}`, status: 400, code: "InvalidURL"},
-			{method: "POST", path: "/detect", body: `{"url":"http://images.test/missing.jpg"}`, status: 400, code: "FailedToDownloadImage"},
+			{method: "POST", path: "/detect", body: `{"url":"http://images.test/missing.jpg"}`, status: 400, code: "InvalidURL"},
 			{method: "POST", path: "/detect", contentType: "text/plain", body: img, status: 415, code: "BadArgument"},
 		})
 	})
