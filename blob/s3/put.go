@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	s3api "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 )
 
 const (
@@ -64,17 +65,41 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) error {
 	return s.putMultipart(ctx, key, r, buf)
 }
 
+// vanishedParentTries bounds the PutObjects of one small blob; see
+// isVanishedParent.
+const vanishedParentTries = 3
+
 func (s *Store) putObject(ctx context.Context, key string, data []byte) error {
-	_, err := s.client.PutObject(ctx, &s3api.PutObjectInput{
-		Bucket:        aws.String(s.bucket),
-		Key:           aws.String(s.prefix + key),
-		Body:          bytes.NewReader(data),
-		ContentLength: aws.Int64(int64(len(data))),
-	})
+	var err error
+	for range vanishedParentTries {
+		_, err = s.client.PutObject(ctx, &s3api.PutObjectInput{
+			Bucket:        aws.String(s.bucket),
+			Key:           aws.String(s.prefix + key),
+			Body:          bytes.NewReader(data),
+			ContentLength: aws.Int64(int64(len(data))),
+		})
+		if !isVanishedParent(err) {
+			break
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("put %s: %w", key, putErr(ctx, err))
 	}
 	return nil
+}
+
+// isVanishedParent reports a 409 ExistingObjectIsDirectory. S3 servers
+// that keep objects in a POSIX file system (versitygw) make a key's
+// parent path a real directory and remove it when its last object goes;
+// a Put that made the parent just before a concurrent Delete removed it
+// then fails to link its file and answers with this code, although no
+// directory is in the way. Sending the same bytes again succeeds. (Multipart uploads
+// need nothing: their completion answers 500 there, which the SDK's
+// retryer already repeats.) A key that really is a directory fails every
+// try and the last answer is returned.
+func isVanishedParent(err error) bool {
+	var api smithy.APIError
+	return errors.As(err, &api) && api.ErrorCode() == "ExistingObjectIsDirectory"
 }
 
 // putMultipart uploads first, a full part, and the rest of r as the
