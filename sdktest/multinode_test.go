@@ -93,6 +93,38 @@ func freshSchema(t *testing.T, base string) string {
 	return u.String()
 }
 
+// freshDatabase creates an empty database beside the test database and
+// returns its URL: a region of its own, as separate as two deployments'
+// databases are. It is dropped when the test ends, after the nodes.
+func freshDatabase(t *testing.T, base string) string {
+	t.Helper()
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("%s: %v", postgresURLEnv, err)
+	}
+	name := "sdktest_" + randomSuffix()
+	ctx := context.WithoutCancel(t.Context())
+	exec := func(sql string) error {
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, sql)
+		return err
+	}
+	if err := exec(`CREATE DATABASE ` + name); err != nil {
+		t.Fatalf("create database: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := exec(`DROP DATABASE ` + name + ` WITH (FORCE)`); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	u.Path = "/" + name
+	return u.String()
+}
+
 // bucketPrefix returns the S3 store URL under a fresh prefix of the test
 // bucket, so that tests sharing the bucket do not see each other's
 // snapshots.
@@ -519,8 +551,8 @@ func TestMultiNode_KillDuringApply(t *testing.T) {
 	}
 }
 
-// TestMultiNode_TwoRegions: two regions, each a node on a database
-// (schema) of its own, share one bucket. A, provisioned only in the
+// TestMultiNode_TwoRegions: two regions, each a node on a PostgreSQL
+// database of its own, share one bucket. A, provisioned only in the
 // first, takes each kind of object there; B, provisioned only in the
 // second, sees the snapshot and applies it there into an equal copy. A
 // deletes the snapshot in the first region: it is gone in the second,
@@ -530,8 +562,8 @@ func TestMultiNode_TwoRegions(t *testing.T) {
 	pgBase, s3Base := scaleOut(t)
 	store := bucketPrefix(t, s3Base)
 	a, b := harness.NewAccount(), harness.NewAccount()
-	west := node(t, freshSchema(t, pgBase), store, []harness.Account{a})
-	east := node(t, freshSchema(t, pgBase), store, []harness.Account{b})
+	west := node(t, freshDatabase(t, pgBase), store, []harness.Account{a})
+	east := node(t, freshDatabase(t, pgBase), store, []harness.Account{b})
 	A, B := newClients(west.Endpoint, a.Key), newClients(east.Endpoint, b.Key)
 	ctx := harness.Context(t, 2*time.Minute)
 
