@@ -99,6 +99,7 @@ func (s *Service) detectFaces(ctx context.Context, acct facesnap.Account, u upri
 	if err != nil {
 		return nil, nil, err
 	}
+	dets = detectable(dets, u)
 	if len(dets) > engine.DefaultMaxResults {
 		dets = dets[:engine.DefaultMaxResults]
 	}

@@ -111,3 +111,73 @@ func TestService_Detect(t *testing.T) {
 		}
 	})
 }
+
+// fixedFaces is an engine that finds the same faces in every image.
+type fixedFaces []facesnap.Rect
+
+func (f fixedFaces) Detect(context.Context, image.Image) ([]engine.Detection, error) {
+	var dets []engine.Detection
+	for _, r := range f {
+		dets = append(dets, engine.Detection{Rect: r})
+	}
+	return dets, nil
+}
+
+func (fixedFaces) Locate(_ context.Context, _ image.Image, r facesnap.Rect) (engine.Detection, error) {
+	return engine.Detection{Rect: r}, nil
+}
+
+func (fixedFaces) Descriptor(context.Context, image.Image, engine.Detection) ([]float32, error) {
+	return make([]float32, engine.DescriptorSize), nil
+}
+
+// Faces below the service's documented minimum (36×36 in a picture of up
+// to 1920×1080, proportionally more in a larger one) are neither
+// detected nor persisted.
+func TestService_FacesTooSmallAreNotDetected(t *testing.T) {
+	t.Parallel()
+	square := func(side int) facesnap.Rect { return facesnap.Rect{Left: 1, Top: 1, Width: side, Height: side} }
+	tests := []struct {
+		name   string
+		w, h   int
+		faces  []facesnap.Rect
+		kept   int // how many of faces, from the first, detect returns
+		addErr error
+	}{
+		{"AtTheMinimum", 200, 200, []facesnap.Rect{square(36)}, 1, nil},
+		{"NarrowerThanTheMinimum", 200, 200, []facesnap.Rect{{Width: 35, Height: 60}}, 0, collections.ErrNoFace},
+		{"LowerThanTheMinimum", 200, 200, []facesnap.Rect{{Width: 60, Height: 35}}, 0, collections.ErrNoFace},
+		// One face large enough beside one too small: add-face takes the one.
+		{"OneOfTwo", 200, 200, []facesnap.Rect{square(80), square(20)}, 1, nil},
+		{"FullHDPortrait", 1080, 1920, []facesnap.Rect{square(36)}, 1, nil},
+		// 2880×1620 is 1.5 times 1920×1080: the minimum is 54.
+		{"LargerPictureAtItsMinimum", 2880, 1620, []facesnap.Rect{square(54)}, 1, nil},
+		{"LargerPictureBelowItsMinimum", 2880, 1620, []facesnap.Rect{square(53)}, 0, collections.ErrNoFace},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.svc.Engine = fixedFaces(tt.faces)
+			ctx := t.Context()
+			img := pngImage(t, tt.w, tt.h)
+
+			faces, err := tb.svc.Detect(ctx, acct, collections.DetectParams{Image: img})
+			wantErr(t, err, nil, "")
+			if len(faces) != tt.kept {
+				t.Fatalf("detect found %d faces, want %d", len(faces), tt.kept)
+			}
+			for i, f := range faces {
+				if f.Rect != tt.faces[i] {
+					t.Errorf("face %d: %+v, want %+v", i, f.Rect, tt.faces[i])
+				}
+			}
+
+			tb.create(t, acct, facesnap.KindLargeFaceList, "lfl")
+			_, err = tb.svc.AddFace(ctx, acct, collections.AddFaceParams{Kind: facesnap.KindLargeFaceList, CollectionID: "lfl", Image: img})
+			if err != tt.addErr {
+				t.Fatalf("add face: %v, want %v", err, tt.addErr)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"math"
 	"runtime"
 
 	"facesnap"
@@ -121,6 +122,7 @@ func (s *Service) describeFace(ctx context.Context, u upright, target *facesnap.
 		if err != nil {
 			return facesnap.Rect{}, nil, err
 		}
+		faces = detectable(faces, u)
 		switch len(faces) {
 		case 0:
 			return facesnap.Rect{}, nil, ErrNoFace
@@ -142,4 +144,30 @@ func (s *Service) describeFace(ctx context.Context, u upright, target *facesnap.
 		return *target, feature, nil
 	}
 	return det.Rect, feature, nil
+}
+
+// minFaceSide is the service's smallest detectable face, in a picture of
+// up to refWidth × refHeight; a larger picture needs a proportionally
+// larger face.
+const (
+	minFaceSide         = 36
+	refWidth, refHeight = 1920, 1080
+)
+
+// detectable keeps the faces the service documents it can detect. A
+// smaller box is a guess too rough to persist or to compare later, and
+// dropping it keeps add-face ("No face detected") and detect agreeing
+// with the limits users read.
+func detectable(faces []engine.Detection, u upright) []engine.Detection {
+	w, h := u.size()
+	long, short := max(w, h), min(w, h)
+	scale := max(1, float64(long)/refWidth, float64(short)/refHeight)
+	side := int(math.Ceil(minFaceSide * scale))
+	kept := faces[:0:0]
+	for _, f := range faces {
+		if f.Rect.Width >= side && f.Rect.Height >= side {
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }
