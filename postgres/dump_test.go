@@ -15,9 +15,10 @@ func TestCollectionDumpLarge(t *testing.T) {
 	db := open(t, testURL(t))
 	var dumping, dumpCPU, dumpServerCPU time.Duration
 	loading, n := storetest.DumpStreams(t, db, func(run func()) {
-		start, cpu := time.Now(), startCPU()
+		serverCPU := storetest.CommandCPU("postgres")
+		start, self, server := time.Now(), storetest.ProcessCPU(), serverCPU()
 		run()
-		dumping, dumpCPU, dumpServerCPU = time.Since(start), cpuTime()-cpu.self, serverCPU()-cpu.server
+		dumping, dumpCPU, dumpServerCPU = time.Since(start), storetest.ProcessCPU()-self, serverCPU()-server
 	})
 	t.Logf("%d faces: load %v; dump %v (CPU %v here, %v in PostgreSQL, all its processes)",
 		n, loading.Round(time.Millisecond), dumping.Round(time.Millisecond), dumpCPU.Round(time.Millisecond),
