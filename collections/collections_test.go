@@ -479,6 +479,10 @@ func TestService_Train(t *testing.T) {
 			if err != nil || st.Status != facesnap.TrainingNotStarted || !st.CreatedAt.Equal(tb.now.Truncate(100)) {
 				t.Fatalf("status after Train = %+v, %v; want nonstarted, created now", st, err)
 			}
+			var busy *collections.TrainingNotFinishedError
+			if err := tb.svc.Train(ctx, acct, tt.kind, "c"); !errors.As(err, &busy) || !errors.Is(err, facesnap.ErrConflict) || busy.Code() != string(tt.kind)+"TrainingNotFinished" {
+				t.Fatalf("Train while queued: %v, want TrainingNotFinishedError", err)
+			}
 			queued := tb.now
 			tb.now = tb.now.Add(time.Second)
 			err = tb.runTrain(t)
@@ -496,6 +500,10 @@ func TestService_Train(t *testing.T) {
 			if tt.status == facesnap.TrainingSucceeded && (st.TrainedSeq != stats.MaxSeq || st.TrainedSeq == 0 || !st.LastSuccessAt.Equal(tb.now.Truncate(100))) {
 				t.Errorf("status = %+v, want TrainedSeq %d and lastSuccessfulTraining now", st, stats.MaxSeq)
 			}
+			// Finished, succeeded or failed: it may be trained again.
+			if err := tb.svc.Train(ctx, acct, tt.kind, "c"); err != nil {
+				t.Errorf("Train after the last one finished: %v", err)
+			}
 		})
 	}
 	t.Run("ErrNotFound", func(t *testing.T) {
@@ -506,6 +514,41 @@ func TestService_Train(t *testing.T) {
 		var nt *collections.NotTrainedError
 		if !errors.Is(err, facesnap.ErrNotFound) || errors.As(err, &nt) {
 			t.Errorf("status of a missing list: %v, want LargeFaceListNotFound", err)
+		}
+	})
+	t.Run("AbandonedFails", func(t *testing.T) {
+		// A training the runner gives up on ends failed, so that it can
+		// be trained again; a later state is left alone.
+		t.Parallel()
+		tb := setup(t)
+		ctx := t.Context()
+		tb.create(t, acct, facesnap.KindLargeFaceList, "c")
+		if err := tb.svc.Train(ctx, acct, facesnap.KindLargeFaceList, "c"); err != nil {
+			t.Fatal(err)
+		}
+		op, err := tb.store.OperationClaim(ctx, facesnap.OperationClaimParams{
+			Kinds: []facesnap.OperationKind{facesnap.OperationTrain}, Owner: "test", Now: tb.now, LeaseUntil: tb.now.Add(time.Minute),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		abandon := tb.svc.TrainWorker().(operations.Abandoner).Abandon
+		tb.now = tb.now.Add(time.Second)
+		if err := abandon(ctx, &op); err != nil {
+			t.Fatal(err)
+		}
+		st, err := tb.svc.TrainingStatus(ctx, acct, facesnap.KindLargeFaceList, "c")
+		if err != nil || st.Status != facesnap.TrainingFailed || st.Message == "" || !st.LastActionAt.Equal(tb.now.Truncate(100)) {
+			t.Fatalf("status after Abandon = %+v, %v; want failed now, with a message", st, err)
+		}
+		if err := tb.svc.Train(ctx, acct, facesnap.KindLargeFaceList, "c"); err != nil {
+			t.Fatalf("Train after an abandoned training: %v", err)
+		}
+		if err := tb.svc.Delete(ctx, acct, facesnap.KindLargeFaceList, "c"); err != nil {
+			t.Fatal(err)
+		}
+		if err := abandon(ctx, &op); err != nil {
+			t.Errorf("Abandon after the list was deleted: %v", err)
 		}
 	})
 	t.Run("DeletedWhileQueued", func(t *testing.T) {

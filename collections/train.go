@@ -24,6 +24,31 @@ func (e *NotTrainedError) Is(target error) bool { return target == facesnap.ErrN
 // Code is the API error code.
 func (e *NotTrainedError) Code() string { return string(e.Kind) + "NotTrained" }
 
+// TrainingNotFinishedError refuses a Train while the collection's last
+// training is still queued or running, as the service does (409
+// PersonGroupTrainingNotFinished and the like). It matches
+// facesnap.ErrConflict.
+type TrainingNotFinishedError struct {
+	Kind    facesnap.Kind
+	Message string
+}
+
+func (e *TrainingNotFinishedError) Error() string        { return e.Message }
+func (e *TrainingNotFinishedError) Is(target error) bool { return target == facesnap.ErrConflict }
+
+// Code is the API error code.
+func (e *TrainingNotFinishedError) Code() string { return string(e.Kind) + "TrainingNotFinished" }
+
+func trainingNotFinished(k facesnap.Kind, id string) error {
+	return &TrainingNotFinishedError{Kind: k, Message: fmt.Sprintf(
+		"%s '%s' is under training: wait until its training status is succeeded or failed, then train it again.", phrase(k), id)}
+}
+
+// unfinished reports a training that is queued or running.
+func unfinished(t facesnap.Training) bool {
+	return t.Status == facesnap.TrainingNotStarted || t.Status == facesnap.TrainingRunning
+}
+
 func checkTrainKind(k facesnap.Kind) error {
 	if err := checkKind(k); err != nil {
 		return err
@@ -63,6 +88,9 @@ func (s *Service) Train(ctx context.Context, acct facesnap.Account, kind facesna
 		t, err := st.TrainingGet(ctx, r)
 		if err != nil && !errors.Is(err, facesnap.ErrNotFound) {
 			return err
+		}
+		if unfinished(t) {
+			return trainingNotFinished(kind, id)
 		}
 		// Keep the last success: what it trained stays searchable until
 		// the new training succeeds.
@@ -116,8 +144,36 @@ func (s *Service) TrainingStatus(ctx context.Context, acct facesnap.Account, kin
 }
 
 // TrainWorker returns the worker of facesnap.OperationTrain operations.
-func (s *Service) TrainWorker() operations.Worker {
-	return operations.WorkerFunc(s.workTrain)
+func (s *Service) TrainWorker() operations.Worker { return trainWorker{s} }
+
+type trainWorker struct{ s *Service }
+
+func (w trainWorker) Work(ctx context.Context, op *facesnap.Operation, progress operations.Progress) (operations.Result, error) {
+	return w.s.workTrain(ctx, op, progress)
+}
+
+// Abandon records the failure of a training the runner gave up on, which
+// would otherwise stay queued or running for ever and refuse every later
+// Train.
+func (w trainWorker) Abandon(ctx context.Context, op *facesnap.Operation) error {
+	var a trainArgs
+	if err := json.Unmarshal(op.Args, &a); err != nil {
+		return nil // nothing was started for arguments nobody can read
+	}
+	r := facesnap.CollectionRef{Account: op.Account, Kind: a.Kind, ID: a.ID}
+	return w.s.Store.InTx(ctx, func(st facesnap.Store) error {
+		t, err := st.TrainingGet(ctx, r)
+		if errors.Is(err, facesnap.ErrNotFound) || (err == nil && !unfinished(t)) {
+			return nil // the collection is gone, or a later state stands
+		}
+		if err != nil {
+			return err
+		}
+		t.Status = facesnap.TrainingFailed
+		t.Message = "Training failed because of an internal error; train again."
+		t.LastActionAt = w.s.now()
+		return st.TrainingSet(ctx, r, t)
+	})
 }
 
 // workTrain trains a collection: it records the highest face Seq, which

@@ -57,6 +57,7 @@ func errorResponse(err error) (status int, body errorDetail, ok bool) {
 	var (
 		api        *apiError
 		notTrained *collections.NotTrainedError
+		training   *collections.TrainingNotFinishedError
 		noEngine   *collections.NoEngineError
 		notFound   *facesnap.NotFoundError
 		exists     *facesnap.ExistsError
@@ -76,6 +77,8 @@ func errorResponse(err error) (status int, body errorDetail, ok bool) {
 		return http.StatusNotImplemented, errorDetail{"NotImplemented", noEngine.Message}, true
 	case errors.As(err, &notTrained):
 		return http.StatusNotFound, errorDetail{notTrained.Code(), notTrained.Message}, true
+	case errors.As(err, &training):
+		return http.StatusConflict, errorDetail{training.Code(), training.Message}, true
 	case errors.As(err, &notFound):
 		return http.StatusNotFound, errorDetail{string(notFound.Object) + "NotFound", notFound.Message}, true
 	case errors.As(err, &exists):

@@ -26,6 +26,7 @@ func TestErrorResponse(t *testing.T) {
 		{"NotFoundWrapped", fmt.Errorf("get: %w", facesnap.NotFound(facesnap.ObjectPersistedFace, "f")), 404, "PersistedFaceNotFound", "", true},
 		{"NotFoundLargeFaceList", facesnap.NotFound(facesnap.ObjectLargeFaceList, "l"), 404, "LargeFaceListNotFound", "", true},
 		{"NotTrained", &collections.NotTrainedError{Kind: facesnap.KindLargePersonGroup, Message: "Large person group not trained."}, 404, "LargePersonGroupNotTrained", "Large person group not trained.", true},
+		{"TrainingNotFinished", &collections.TrainingNotFinishedError{Kind: facesnap.KindPersonGroup, Message: "busy"}, 409, "PersonGroupTrainingNotFinished", "busy", true},
 		{"Exists", facesnap.Exists(facesnap.ObjectFaceList, "f"), 409, "FaceListExists", "Face list 'f' already exists.", true},
 		{"InvalidBadArgument", facesnap.Invalidf("Name is too long."), 400, "BadArgument", "Name is too long.", true},
 		{"InvalidImageSize", &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImageSize, Message: "too big"}, 400, "InvalidImageSize", "too big", true},

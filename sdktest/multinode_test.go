@@ -309,15 +309,16 @@ func TestMultiNode_AnyNodeOnceEach(t *testing.T) {
 	expectAPIError(t, err, "get the deleted person on node 3", http.StatusNotFound, "PersonNotFound")
 
 	// Many operations at once, enqueued round-robin on the three nodes:
-	// takes of "shared", and trainings of three groups of its own.
+	// takes of "shared", and trainings of groups of their own (a group
+	// whose training is queued refuses another Train with a 409).
 	const takes, trains = 12, 6
-	for i := range 3 {
+	for i := range trains {
 		id := fmt.Sprintf("trained-%d", i)
-		_, err := c.A[i].LargePersonGroup.Create(ctx, id, face.MetaDataContract{Name: ptr(id)})
+		_, err := c.A[i%3].LargePersonGroup.Create(ctx, id, face.MetaDataContract{Name: ptr(id)})
 		must(t, err, "create "+id)
-		pp, err := c.A[i].LargePersonGroupPerson.Create(ctx, id, face.NameAndUserDataContract{Name: ptr("p")})
+		pp, err := c.A[i%3].LargePersonGroupPerson.Create(ctx, id, face.NameAndUserDataContract{Name: ptr("p")})
 		must(t, err, "create a person in "+id)
-		_, err = c.A[i].LargePersonGroupPerson.AddFaceFromStream(ctx, id, *pp.PersonID, rc(snapImage(t, uint64(3100+i))), "", target, "")
+		_, err = c.A[i%3].LargePersonGroupPerson.AddFaceFromStream(ctx, id, *pp.PersonID, rc(snapImage(t, uint64(3100+i))), "", target, "")
 		must(t, err, "add a face in "+id)
 	}
 	var takeOps []uuid.UUID
@@ -342,7 +343,7 @@ func TestMultiNode_AnyNodeOnceEach(t *testing.T) {
 	}
 	for i := range trains {
 		wg.Go(func() {
-			_, err := c.A[i%3].LargePersonGroup.Train(ctx, fmt.Sprintf("trained-%d", i%3))
+			_, err := c.A[i%3].LargePersonGroup.Train(ctx, fmt.Sprintf("trained-%d", i))
 			if err != nil {
 				t.Errorf("train %d on node %d: %s", i, i%3+1, describe(err))
 			}
@@ -361,7 +362,7 @@ func TestMultiNode_AnyNodeOnceEach(t *testing.T) {
 	if len(snaps) != takes {
 		t.Errorf("%d takes made %d distinct snapshots", takes, len(snaps))
 	}
-	for i := range 3 {
+	for i := range trains {
 		id := fmt.Sprintf("trained-%d", i)
 		waitTrained(t, ctx, func() (face.TrainingStatus, error) { return c.A[(i+2)%3].LargePersonGroup.GetTrainingStatus(ctx, id) })
 	}

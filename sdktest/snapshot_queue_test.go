@@ -164,11 +164,14 @@ func TestSnapshot_Queued(t *testing.T) {
 			op := takeSnapshot(t, ctx, sb.A, pg.typ, src, scope, "")
 			_, err = sb.A.PersonGroup.Train(ctx, src)
 			must(t, err, "request a train behind the queued take")
+			// The service refuses a second Train while one is queued.
+			_, again := sb.A.PersonGroup.Train(ctx, src)
 			st := wireStatus(t, sb.srv, sb.a.Key, op)
 			return func() {
 				if st.Status != "notstarted" {
 					t.Errorf("take queued behind a running one is %q, want notstarted", st.Status)
 				}
+				expectAPIError(t, again, "train again while the first training is queued", http.StatusConflict, "PersonGroupTrainingNotFinished")
 				done := waitOperation(t, ctx, sb.A, op)
 				expectSucceeded(t, done, "take while a train is pending")
 				snapID := uuid.Must(uuid.FromString(snapshotPath.FindStringSubmatch(deref(done.ResourceLocation))[1]))
