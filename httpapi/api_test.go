@@ -36,12 +36,13 @@ const (
 )
 
 type testBundle struct {
-	srv   *httptest.Server
-	h     http.Handler
-	store *sqlite.DB
-	coll  *collections.Service
-	now   time.Time
-	img   []byte
+	srv      *httptest.Server
+	h        http.Handler
+	store    *sqlite.DB
+	coll     *collections.Service
+	accounts *accounts.Service
+	now      time.Time
+	img      []byte
 }
 
 // setup serves the API on a fresh store with two accounts, a fixed clock
@@ -66,6 +67,7 @@ func setup(t testing.TB, cfg httpapi.Config) *testBundle {
 		Now:     func() time.Time { return tb.now },
 		NewID:   func() string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", seq.Add(1)) },
 	}
+	tb.accounts = acc
 	cfg.Accounts, cfg.Collections = acc, tb.coll
 	tb.h = httpapi.New(cfg)
 	tb.srv = httptest.NewServer(tb.h)
