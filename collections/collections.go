@@ -114,13 +114,18 @@ func checkExistingID(k facesnap.Kind, id string) error {
 	return nil
 }
 
-// checkUUID refuses a person or face id that is not a uuid before any
-// lookup. The service's error table answers 404 PersonNotFound "Person ID
-// is invalid." here; the project's SDK suites pin 400 BadArgument, which
-// the official clients never reach (they validate uuids before sending).
-func checkUUID(what, id string) error {
+// checkUUID answers a person or persisted face id that is not a uuid, and
+// so cannot exist, before any lookup, as the service does: 404
+// PersonNotFound "Person ID is invalid." (PersistedFaceNotFound for a
+// face). The official clients validate uuids before sending; raw HTTP
+// reaches this.
+func checkUUID(o facesnap.Object, id string) error {
 	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
-		return facesnap.Invalidf("%s is invalid: '%s' is not a UUID.", what, id)
+		what := "Person ID"
+		if o == facesnap.ObjectPersistedFace {
+			what = "Persisted face ID"
+		}
+		return &facesnap.NotFoundError{Object: o, Message: what + " is invalid."}
 	}
 	return nil
 }

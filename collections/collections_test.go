@@ -276,7 +276,10 @@ func TestService_Person(t *testing.T) {
 	}
 	t.Run("ErrBadIDs", func(t *testing.T) {
 		_, err := tb.svc.GetPerson(ctx, acct, facesnap.KindPersonGroup, "g", "not-a-uuid")
-		wantErr(t, err, facesnap.ErrInvalid, facesnap.ReasonBadArgument)
+		var nf *facesnap.NotFoundError
+		if !errors.As(err, &nf) || nf.Object != facesnap.ObjectPerson || nf.Message != "Person ID is invalid." {
+			t.Errorf("person id not a uuid: %v, want PersonNotFound \"Person ID is invalid.\"", err)
+		}
 		_, err = tb.svc.CreatePerson(ctx, acct, facesnap.KindPersonGroup, "nope", collections.PersonParams{Name: "p"})
 		wantErr(t, err, facesnap.ErrNotFound, "")
 	})
@@ -393,7 +396,7 @@ func TestService_Faces(t *testing.T) {
 	wantErr(t, tb.svc.DeleteFace(ctx, other, facesnap.KindFaceList, "fl", "", ids[1]), facesnap.ErrNotFound, "")
 	wantErr(t, tb.svc.DeleteFace(ctx, acct, facesnap.KindFaceList, "fl", "", ids[1]), nil, "")
 	wantErr(t, tb.svc.DeleteFace(ctx, acct, facesnap.KindFaceList, "fl", "", ids[1]), facesnap.ErrNotFound, "")
-	wantErr(t, tb.svc.DeleteFace(ctx, acct, facesnap.KindFaceList, "fl", "", "xyz"), facesnap.ErrInvalid, "")
+	wantErr(t, tb.svc.DeleteFace(ctx, acct, facesnap.KindFaceList, "fl", "", "xyz"), facesnap.ErrNotFound, "")
 	_, faces, _ = tb.svc.GetFaceList(ctx, acct, "fl")
 	if len(faces) != 2 {
 		t.Errorf("%d faces after a delete, want 2", len(faces))

@@ -171,7 +171,7 @@ func (s *Service) checkFaceOwner(kind facesnap.Kind, collectionID, personID stri
 		return err
 	}
 	if kind.HasPersons() {
-		return checkUUID("Person ID", personID)
+		return checkUUID(facesnap.ObjectPerson, personID)
 	}
 	if personID != "" {
 		return fmt.Errorf("faces of %s belong to no person", kind)
@@ -183,5 +183,5 @@ func (s *Service) checkFaceRef(kind facesnap.Kind, collectionID, personID, faceI
 	if err := s.checkFaceOwner(kind, collectionID, personID); err != nil {
 		return err
 	}
-	return checkUUID("Persisted face ID", faceID)
+	return checkUUID(facesnap.ObjectPersistedFace, faceID)
 }

@@ -106,5 +106,5 @@ func (s *Service) checkPersonRef(kind facesnap.Kind, groupID, personID string) e
 	if err := checkExistingID(kind, groupID); err != nil {
 		return err
 	}
-	return checkUUID("Person ID", personID)
+	return checkUUID(facesnap.ObjectPerson, personID)
 }

@@ -339,7 +339,7 @@ func TestAPI_Errors(t *testing.T) {
 		{method: "GET", path: "/persongroups?top=0", status: 400, code: "BadArgument"},
 		{method: "GET", path: "/persongroups?top=1001", status: 400, code: "BadArgument"},
 		{method: "GET", path: "/persongroups/g?returnRecognitionModel=maybe", status: 400, code: "BadArgument"},
-		{method: "GET", path: "/persongroups/g/persons/not-a-uuid", status: 400, code: "BadArgument"},
+		{method: "GET", path: "/persongroups/g/persons/not-a-uuid", status: 404, code: "PersonNotFound"},
 		{name: "target-face-required", method: "POST", path: "/largefacelists/lfl/persistedfaces", contentType: "application/octet-stream", body: string(tb.img), status: 400, code: "BadArgument"},
 		{method: "POST", path: "/largefacelists/lfl/persistedfaces?targetFace=1,2,3", contentType: "application/octet-stream", body: string(tb.img), status: 400, code: "BadArgument"},
 		{method: "POST", path: "/largefacelists/lfl/persistedfaces?targetFace=10,10,100,100", contentType: "text/plain", body: string(tb.img), status: 415, code: "BadArgument"},

@@ -95,11 +95,12 @@ func TestRaw_BadIDs(t *testing.T) {
 		}
 	}
 	cases = append(cases,
-		rawCase{"person id not a uuid", jsonReq(http.MethodGet, "/persongroups/pg/persons/not-a-uuid", k, ""), http.StatusBadRequest, "BadArgument"},
-		rawCase{"lpg person id not a uuid", jsonReq(http.MethodGet, "/largepersongroups/lpg/persons/1234", k, ""), http.StatusBadRequest, "BadArgument"},
-		rawCase{"face id not a uuid", jsonReq(http.MethodGet, "/largefacelists/lfl/persistedfaces/xyz", k, ""), http.StatusBadRequest, "BadArgument"},
-		rawCase{"face id not a uuid on a person", jsonReq(http.MethodDelete, "/persongroups/pg/persons/"+rb.personID+"/persistedfaces/xyz", k, ""), http.StatusBadRequest, "BadArgument"},
-		rawCase{"face list face id not a uuid", jsonReq(http.MethodDelete, "/facelists/fl/persistedfaces/xyz", k, ""), http.StatusBadRequest, "BadArgument"},
+		// An id that is not a uuid cannot exist: the service's 404s.
+		rawCase{"person id not a uuid", jsonReq(http.MethodGet, "/persongroups/pg/persons/not-a-uuid", k, ""), http.StatusNotFound, "PersonNotFound"},
+		rawCase{"lpg person id not a uuid", jsonReq(http.MethodGet, "/largepersongroups/lpg/persons/1234", k, ""), http.StatusNotFound, "PersonNotFound"},
+		rawCase{"face id not a uuid", jsonReq(http.MethodGet, "/largefacelists/lfl/persistedfaces/xyz", k, ""), http.StatusNotFound, "PersistedFaceNotFound"},
+		rawCase{"face id not a uuid on a person", jsonReq(http.MethodDelete, "/persongroups/pg/persons/"+rb.personID+"/persistedfaces/xyz", k, ""), http.StatusNotFound, "PersistedFaceNotFound"},
+		rawCase{"face list face id not a uuid", jsonReq(http.MethodDelete, "/facelists/fl/persistedfaces/xyz", k, ""), http.StatusNotFound, "PersistedFaceNotFound"},
 	)
 	runRaw(t, rb.srv, cases)
 }
