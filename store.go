@@ -61,6 +61,8 @@ type Store interface {
 	FaceUpdate(ctx context.Context, p FaceUpdateParams) error
 	FaceDelete(ctx context.Context, ref CollectionRef, personID, faceID string) error
 
+	// TrainingGet inside InTx holds the training until the transaction
+	// ends, so that reading it and writing it back is not raced.
 	TrainingGet(ctx context.Context, ref CollectionRef) (Training, error)
 	TrainingSet(ctx context.Context, ref CollectionRef, t Training) error
 

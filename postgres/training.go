@@ -23,8 +23,14 @@ func trainingDest(t *facesnap.Training) (dest []any, done func()) {
 func (s *store) TrainingGet(ctx context.Context, ref facesnap.CollectionRef) (facesnap.Training, error) {
 	var t facesnap.Training
 	dest, done := trainingDest(&t)
-	err := s.reader().QueryRow(ctx,
-		`SELECT `+trainingColumns+` FROM collections WHERE `+visible, refArgs(ref)...).Scan(dest...)
+	query := `SELECT ` + trainingColumns + ` FROM collections WHERE ` + visible
+	if s.tx != nil {
+		// Held to the end of InTx, as SQLite's single writer holds
+		// everything: a Train that reads the training idle and queues
+		// it is not raced by another.
+		query += ` FOR UPDATE`
+	}
+	err := s.reader().QueryRow(ctx, query, refArgs(ref)...).Scan(dest...)
 	if err != nil {
 		return facesnap.Training{}, interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
 	}

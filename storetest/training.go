@@ -1,7 +1,10 @@
 package storetest
 
 import (
+	"errors"
+	"sync"
 	"testing"
+	"time"
 
 	"facesnap"
 )
@@ -24,6 +27,48 @@ func exerciseTraining(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 			b := setup(t, newStore)
 			_, err := b.store.TrainingGet(b.ctx, b.ref(facesnap.KindPersonGroup, "missing"))
 			notFound(t, err, facesnap.ObjectPersonGroup)
+		})
+		t.Run("InTxHoldsTheTraining", func(t *testing.T) {
+			// Transactions that each read the training, see it idle and
+			// queue it (what a Train does) must not all succeed: the
+			// training read in one holds until it ends.
+			t.Parallel()
+			b := setup(t, newStore)
+			c := b.collection(t, facesnap.KindPersonGroup, "group")
+			errBusy := errors.New("training already queued")
+			const n = 4
+			errs := make(chan error, n)
+			var wg sync.WaitGroup
+			for range n {
+				wg.Go(func() {
+					errs <- b.store.InTx(b.ctx, func(st facesnap.Store) error {
+						tr, err := st.TrainingGet(b.ctx, c.CollectionRef)
+						if err != nil {
+							return err
+						}
+						if tr.Status == facesnap.TrainingNotStarted {
+							return errBusy
+						}
+						time.Sleep(20 * time.Millisecond) // let the others read
+						tr.Status = facesnap.TrainingNotStarted
+						return st.TrainingSet(b.ctx, c.CollectionRef, tr)
+					})
+				})
+			}
+			wg.Wait()
+			close(errs)
+			queued := 0
+			for err := range errs {
+				switch {
+				case err == nil:
+					queued++
+				case !errors.Is(err, errBusy):
+					t.Fatalf("InTx: %v", err)
+				}
+			}
+			if queued != 1 {
+				t.Fatalf("%d of %d transactions queued the training, want 1", queued, n)
+			}
 		})
 	})
 
