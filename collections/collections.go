@@ -119,15 +119,18 @@ func checkExistingID(k facesnap.Kind, id string) error {
 // PersonNotFound "Person ID is invalid." (PersistedFaceNotFound for a
 // face). The official clients validate uuids before sending; raw HTTP
 // reaches this.
-func checkUUID(o facesnap.Object, id string) error {
+//
+// It returns the id in lower case, as ids are made and stored: a uuid
+// names the same object in either case.
+func checkUUID(o facesnap.Object, id string) (string, error) {
 	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
 		what := "Person ID"
 		if o == facesnap.ObjectPersistedFace {
 			what = "Persisted face ID"
 		}
-		return &facesnap.NotFoundError{Object: o, Message: what + " is invalid."}
+		return "", &facesnap.NotFoundError{Object: o, Message: what + " is invalid."}
 	}
-	return nil
+	return strings.ToLower(id), nil
 }
 
 func checkName(name string, required bool) error {

@@ -283,6 +283,29 @@ func TestService_Person(t *testing.T) {
 		_, err = tb.svc.CreatePerson(ctx, acct, facesnap.KindPersonGroup, "nope", collections.PersonParams{Name: "p"})
 		wantErr(t, err, facesnap.ErrNotFound, "")
 	})
+	t.Run("UpperCaseIDs", func(t *testing.T) {
+		// A uuid names the same person or face in either case.
+		p, err := tb.svc.CreatePerson(ctx, acct, facesnap.KindPersonGroup, "g", collections.PersonParams{Name: "p"})
+		wantErr(t, err, nil, "")
+		up := strings.ToUpper
+		f, err := tb.svc.AddFace(ctx, acct, collections.AddFaceParams{Kind: facesnap.KindPersonGroup, CollectionID: "g", PersonID: up(p.ID),
+			TargetFace: "0,0,100,100", Image: pngImage(t, 200, 200)})
+		wantErr(t, err, nil, "")
+		got, err := tb.svc.GetPerson(ctx, acct, facesnap.KindPersonGroup, "g", up(p.ID))
+		if err != nil || got.ID != p.ID || len(got.FaceIDs) != 1 || got.FaceIDs[0] != f.ID {
+			t.Fatalf("GetPerson(upper case) = %+v, %v; want %s with face %s", got, err, p.ID, f.ID)
+		}
+		wantErr(t, tb.svc.UpdatePerson(ctx, acct, facesnap.KindPersonGroup, "g", up(p.ID), collections.UpdateParams{Name: ptr("q")}), nil, "")
+		face, err := tb.svc.GetFace(ctx, acct, facesnap.KindPersonGroup, "g", up(p.ID), up(f.ID))
+		if err != nil || face.ID != f.ID {
+			t.Fatalf("GetFace(upper case) = %+v, %v", face, err)
+		}
+		wantErr(t, tb.svc.UpdateFace(ctx, acct, facesnap.KindPersonGroup, "g", up(p.ID), up(f.ID), ptr("u")), nil, "")
+		wantErr(t, tb.svc.DeleteFace(ctx, acct, facesnap.KindPersonGroup, "g", up(p.ID), up(f.ID)), nil, "")
+		wantErr(t, tb.svc.DeletePerson(ctx, acct, facesnap.KindPersonGroup, "g", up(p.ID)), nil, "")
+		_, err = tb.svc.GetPerson(ctx, acct, facesnap.KindPersonGroup, "g", p.ID)
+		wantErr(t, err, facesnap.ErrNotFound, "")
+	})
 }
 
 func TestService_AddFace(t *testing.T) {

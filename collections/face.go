@@ -43,9 +43,11 @@ func maxFaces(k facesnap.Kind) (int, string) {
 // must hold exactly one face, which the engine finds. Without an Engine a
 // targetFace is required and the face gets no descriptor.
 func (s *Service) AddFace(ctx context.Context, acct facesnap.Account, p AddFaceParams) (facesnap.Face, error) {
-	if err := s.checkFaceOwner(p.Kind, p.CollectionID, p.PersonID); err != nil {
+	personID, err := s.checkFaceOwner(p.Kind, p.CollectionID, p.PersonID)
+	if err != nil {
 		return facesnap.Face{}, err
 	}
+	p.PersonID = personID
 	if err := checkUserData(p.UserData, facesnap.MaxFaceUserDataLength); err != nil {
 		return facesnap.Face{}, err
 	}
@@ -120,7 +122,8 @@ func (s *Service) AddFace(ctx context.Context, acct facesnap.Account, p AddFaceP
 
 // GetFace returns a persisted face of a list or of a person.
 func (s *Service) GetFace(ctx context.Context, acct facesnap.Account, kind facesnap.Kind, collectionID, personID, faceID string) (facesnap.Face, error) {
-	if err := s.checkFaceRef(kind, collectionID, personID, faceID); err != nil {
+	personID, faceID, err := s.checkFaceRef(kind, collectionID, personID, faceID)
+	if err != nil {
 		return facesnap.Face{}, err
 	}
 	return s.Store.FaceGet(ctx, ref(acct, kind, collectionID), personID, faceID)
@@ -143,7 +146,8 @@ func (s *Service) ListFaces(ctx context.Context, acct facesnap.Account, kind fac
 
 // UpdateFace changes a face's userData. A nil userData changes nothing.
 func (s *Service) UpdateFace(ctx context.Context, acct facesnap.Account, kind facesnap.Kind, collectionID, personID, faceID string, userData *string) error {
-	if err := s.checkFaceRef(kind, collectionID, personID, faceID); err != nil {
+	personID, faceID, err := s.checkFaceRef(kind, collectionID, personID, faceID)
+	if err != nil {
 		return err
 	}
 	r := ref(acct, kind, collectionID)
@@ -159,29 +163,35 @@ func (s *Service) UpdateFace(ctx context.Context, acct facesnap.Account, kind fa
 
 // DeleteFace removes a persisted face.
 func (s *Service) DeleteFace(ctx context.Context, acct facesnap.Account, kind facesnap.Kind, collectionID, personID, faceID string) error {
-	if err := s.checkFaceRef(kind, collectionID, personID, faceID); err != nil {
+	personID, faceID, err := s.checkFaceRef(kind, collectionID, personID, faceID)
+	if err != nil {
 		return err
 	}
 	return s.Store.FaceDelete(ctx, ref(acct, kind, collectionID), personID, faceID)
 }
 
 // checkFaceOwner checks the ids of the list or person a face belongs to.
-func (s *Service) checkFaceOwner(kind facesnap.Kind, collectionID, personID string) error {
+// It returns the person id as stored.
+func (s *Service) checkFaceOwner(kind facesnap.Kind, collectionID, personID string) (string, error) {
 	if err := checkExistingID(kind, collectionID); err != nil {
-		return err
+		return "", err
 	}
 	if kind.HasPersons() {
 		return checkUUID(facesnap.ObjectPerson, personID)
 	}
 	if personID != "" {
-		return fmt.Errorf("faces of %s belong to no person", kind)
+		return "", fmt.Errorf("faces of %s belong to no person", kind)
 	}
-	return nil
+	return "", nil
 }
 
-func (s *Service) checkFaceRef(kind facesnap.Kind, collectionID, personID, faceID string) error {
-	if err := s.checkFaceOwner(kind, collectionID, personID); err != nil {
-		return err
+// checkFaceRef checks a face's ids and returns the person and face ids as
+// stored.
+func (s *Service) checkFaceRef(kind facesnap.Kind, collectionID, personID, faceID string) (string, string, error) {
+	personID, err := s.checkFaceOwner(kind, collectionID, personID)
+	if err != nil {
+		return "", "", err
 	}
-	return checkUUID(facesnap.ObjectPersistedFace, faceID)
+	faceID, err = checkUUID(facesnap.ObjectPersistedFace, faceID)
+	return personID, faceID, err
 }

@@ -59,7 +59,8 @@ func (s *Service) CreatePerson(ctx context.Context, acct facesnap.Account, kind 
 
 // GetPerson returns a person with its face ids.
 func (s *Service) GetPerson(ctx context.Context, acct facesnap.Account, kind facesnap.Kind, groupID, personID string) (facesnap.Person, error) {
-	if err := s.checkPersonRef(kind, groupID, personID); err != nil {
+	personID, err := s.checkPersonRef(kind, groupID, personID)
+	if err != nil {
 		return facesnap.Person{}, err
 	}
 	return s.Store.PersonGet(ctx, ref(acct, kind, groupID), personID)
@@ -82,7 +83,8 @@ func (s *Service) ListPersons(ctx context.Context, acct facesnap.Account, kind f
 
 // UpdatePerson changes a person's name or userData.
 func (s *Service) UpdatePerson(ctx context.Context, acct facesnap.Account, kind facesnap.Kind, groupID, personID string, p UpdateParams) error {
-	if err := s.checkPersonRef(kind, groupID, personID); err != nil {
+	personID, err := s.checkPersonRef(kind, groupID, personID)
+	if err != nil {
 		return err
 	}
 	if err := p.check(facesnap.MaxUserDataLength); err != nil {
@@ -93,18 +95,21 @@ func (s *Service) UpdatePerson(ctx context.Context, acct facesnap.Account, kind 
 
 // DeletePerson removes a person and its faces.
 func (s *Service) DeletePerson(ctx context.Context, acct facesnap.Account, kind facesnap.Kind, groupID, personID string) error {
-	if err := s.checkPersonRef(kind, groupID, personID); err != nil {
+	personID, err := s.checkPersonRef(kind, groupID, personID)
+	if err != nil {
 		return err
 	}
 	return s.Store.PersonDelete(ctx, ref(acct, kind, groupID), personID)
 }
 
-func (s *Service) checkPersonRef(kind facesnap.Kind, groupID, personID string) error {
+// checkPersonRef checks a person's ids and returns the person id as
+// stored.
+func (s *Service) checkPersonRef(kind facesnap.Kind, groupID, personID string) (string, error) {
 	if err := checkPersonKind(kind); err != nil {
-		return err
+		return "", err
 	}
 	if err := checkExistingID(kind, groupID); err != nil {
-		return err
+		return "", err
 	}
 	return checkUUID(facesnap.ObjectPerson, personID)
 }

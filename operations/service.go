@@ -3,6 +3,7 @@ package operations
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"facesnap"
@@ -20,7 +21,8 @@ type Service struct {
 // Get returns one of the caller's operations. An operation is visible only
 // to the account that started it; to anyone else it does not exist.
 func (s *Service) Get(ctx context.Context, acct facesnap.Account, id string) (facesnap.Operation, error) {
-	op, err := s.Store.OperationGet(ctx, id)
+	// Ids are made in lower case; a uuid names the same object in either.
+	op, err := s.Store.OperationGet(ctx, strings.ToLower(id))
 	if err != nil {
 		return facesnap.Operation{}, err
 	}
