@@ -25,6 +25,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -100,7 +101,7 @@ func (s *Service) Take(ctx context.Context, acct facesnap.Account, p TakeParams)
 	if err != nil {
 		return "", err
 	}
-	if len(p.UserData) > facesnap.MaxUserDataLength {
+	if utf8.RuneCountInString(p.UserData) > facesnap.MaxUserDataLength {
 		return "", facesnap.Invalidf("userData is too long: at most %d characters.", facesnap.MaxUserDataLength)
 	}
 	src := facesnap.CollectionRef{Account: acct.Name, Kind: p.Type, ID: p.ObjectID}
@@ -278,7 +279,7 @@ func (s *Service) Update(ctx context.Context, acct facesnap.Account, id string, 
 		snap.ApplyScope = scope
 	}
 	if p.UserData != nil {
-		if len(*p.UserData) > facesnap.MaxUserDataLength {
+		if utf8.RuneCountInString(*p.UserData) > facesnap.MaxUserDataLength {
 			return facesnap.Invalidf("userData is too long: at most %d characters.", facesnap.MaxUserDataLength)
 		}
 		snap.UserData = *p.UserData

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -274,6 +275,9 @@ func TestTake_Errors(t *testing.T) {
 		{"BadID", snapshots.TakeParams{Type: facesnap.KindPersonGroup, ObjectID: "PG", ApplyScope: []string{acctB.SubscriptionID}}, facesnap.ErrInvalid},
 		{"NoScope", snapshots.TakeParams{Type: facesnap.KindPersonGroup, ObjectID: "pg"}, facesnap.ErrInvalid},
 		{"BadScope", snapshots.TakeParams{Type: facesnap.KindPersonGroup, ObjectID: "pg", ApplyScope: []string{"not-a-uuid"}}, facesnap.ErrInvalid},
+		// userData's limit counts characters, as the spec's maxLength does.
+		{"UserDataAtLimitInCharacters", snapshots.TakeParams{Type: facesnap.KindPersonGroup, ObjectID: "pg", ApplyScope: []string{acctB.SubscriptionID}, UserData: strings.Repeat("日", 16384)}, nil},
+		{"UserDataTooLong", snapshots.TakeParams{Type: facesnap.KindPersonGroup, ObjectID: "pg", ApplyScope: []string{acctB.SubscriptionID}, UserData: strings.Repeat("a", 16385)}, facesnap.ErrInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

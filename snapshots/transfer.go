@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -48,7 +49,7 @@ func (s *Service) Import(ctx context.Context, acct facesnap.Account, r io.Reader
 	if err != nil {
 		return nil, err
 	}
-	if len(p.UserData) > facesnap.MaxUserDataLength {
+	if utf8.RuneCountInString(p.UserData) > facesnap.MaxUserDataLength {
 		return nil, facesnap.Invalidf("userData is too long: at most %d characters.", facesnap.MaxUserDataLength)
 	}
 	id := uuid.NewString()
