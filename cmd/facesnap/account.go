@@ -14,6 +14,7 @@ func (m *Main) accountCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "account",
 		Short: "Manage the accounts whose keys the server accepts",
+		RunE:  groupRunE,
 	}
 	cmd.PersistentFlags().StringVar(&dataDir, "data", defaultDataDir, "data directory")
 	cmd.PersistentFlags().StringVar(&dbURL, "db", "", dbUsage)
@@ -22,7 +23,7 @@ func (m *Main) accountCommand() *cobra.Command {
 	addCmd := &cobra.Command{
 		Use:   "add",
 		Short: "Create an account and print its key (shown only once)",
-		Args:  cobra.NoArgs,
+		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			db, err := openStore(cmd.Context(), dbURL, dataDir)
 			if err != nil {
@@ -47,7 +48,7 @@ func (m *Main) accountCommand() *cobra.Command {
 	listCmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the accounts",
-		Args:  cobra.NoArgs,
+		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			db, err := openStore(cmd.Context(), dbURL, dataDir)
 			if err != nil {
@@ -70,7 +71,7 @@ func (m *Main) accountCommand() *cobra.Command {
 	removeCmd := &cobra.Command{
 		Use:   "remove NAME",
 		Short: "Remove an account, its keys and everything it owns",
-		Args:  cobra.ExactArgs(1),
+		Args:  args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			db, err := openStore(cmd.Context(), dbURL, dataDir)
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -71,6 +72,9 @@ func (m *Main) client(o *apiOptions) (*client.Client, error) {
 	}
 	if key == "" {
 		return nil, usageErrorf("no key: pass --key or set %s", envKey)
+	}
+	if u, err := url.Parse(endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, usageErrorf("endpoint %q: want http://HOST[:PORT] or https://HOST[:PORT]", endpoint)
 	}
 	return client.New(endpoint, key, client.WithUserAgent("facesnap-cli")), nil
 }

@@ -11,11 +11,14 @@ import (
 	"image/png"
 	"io"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"facesnap/client"
@@ -250,6 +253,46 @@ func TestCLI_MigrateAccounts(t *testing.T) {
 			t.Errorf("migrate onto an existing id: exit %d, want %d, the server's message and the snapshot deleted\n%s", r.code, exitFailed, r.stderr)
 		}
 	})
+}
+
+// A target that accepts the apply and then fails to answer about it may
+// still be applying: migrate must keep the snapshot and say so, not
+// delete it from under the apply.
+func TestCLI_MigrateKeepsSnapshotWhileApplyMayRun(t *testing.T) {
+	t.Parallel()
+	endpoint := startServer(t, keyA+"="+subA)
+	envA := faceEnv(endpoint, keyA)
+	seedPersons(t, envA, "PersonGroup", "staff")
+
+	const applyOp = "0f0e0d0c-0b0a-4908-8706-050403020100"
+	var applied atomic.Bool
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/apply"):
+			applied.Store(true)
+			w.Header().Set("Operation-Location", "/operations/"+applyOp)
+			w.WriteHeader(http.StatusAccepted)
+		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/operations/"+applyOp):
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, `{"error":{"code":"InternalServerError","message":"the target is unwell"}}`)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"error":{"code":"NotFound","message":"not in this fake"}}`)
+		}
+	}))
+	defer target.Close()
+
+	r := cli(t, envA, "migrate", "--to-endpoint", target.URL, "--to-key", keyB, "--to-subscription", subB, "--type", "PersonGroup", "--id", "staff")
+	if r.code == exitOK || !applied.Load() {
+		t.Fatalf("migrate: exit %d, apply sent: %v\n%s", r.code, applied.Load(), r.stderr)
+	}
+	if !strings.Contains(r.stderr, "kept snapshot") || strings.Contains(r.stderr, "deleted snapshot") {
+		t.Errorf("migrate did not keep the snapshot:\n%s", r.stderr)
+	}
+	if out := mustCLI(t, envA, "snapshot", "list", "-o", "json"); strings.TrimSpace(out) == "[]" {
+		t.Errorf("no snapshot left on the source: the apply may still need it")
+	}
 }
 
 func TestCLI_MigrateRegions(t *testing.T) {

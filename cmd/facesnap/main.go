@@ -13,6 +13,13 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first signal asks commands to stop cleanly; after it the
+	// default handling is back, so a second one ends the process even if
+	// a cleanup hangs.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 	err := m.Run(ctx, os.Args[1:])
 	stop()

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -48,8 +50,13 @@ source, and delete the snapshot (unless --keep-snapshot).
 The source defaults to $` + envEndpoint + ` and $` + envKey + `; the target
 endpoint defaults to the source's, for a copy between two accounts of one
 server. Without --to-subscription the target server is asked which
-subscription the target key belongs to (facesnap imports, then deletes, an
-empty snapshot there); a server that cannot say needs the flag.`,
+subscription the target key belongs to (GET /account, a facesnap
+extension); a server that cannot say needs the flag.
+
+Interrupted (Ctrl-C) while the target applies, migrate keeps the snapshot
+and says so, since deleting it could fail the apply; interrupted while the
+source takes, it names the take operation, which goes on on the server.
+A second Ctrl-C ends it at once.`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return m.migrate(cmd.Context(), o)
@@ -116,8 +123,13 @@ func (m *Main) migrate(ctx context.Context, o *migrateOptions) error {
 	return err
 }
 
+// deleteTimeout bounds the deletion of the migration's snapshot, which
+// runs even after an interrupt.
+const deleteTimeout = 30 * time.Second
+
 // runMigration does the steps, filling res as it goes; the snapshot,
-// once taken, is deleted whatever happens next unless it is to be kept.
+// once taken, is deleted whatever happens next unless it is to be kept
+// or the target may still be applying it.
 func (m *Main) runMigration(ctx context.Context, src, dst *client.Client, o *migrateOptions, res *migrateResult) (err error) {
 	log := m.Stderr
 	step := func(format string, a ...any) { fmt.Fprintf(log, "==> "+format+"\n", a...) }
@@ -149,6 +161,12 @@ func (m *Main) runMigration(ctx context.Context, src, dst *client.Client, o *mig
 	step("taking snapshot (operation %s)", opID)
 	st, err := waitOperation(ctx, src, log, "take", opID)
 	if err != nil {
+		if ctx.Err() != nil {
+			// The server goes on taking: its snapshot will exist, in
+			// the target's scope, until deleted or expired.
+			return fmt.Errorf("take snapshot: %w; operation %s goes on on the source server: "+
+				"see `facesnap operation get %s`, and delete its snapshot if it is not wanted", err, opID, opID)
+		}
 		return fmt.Errorf("take snapshot: %w", err)
 	}
 	snapshotID, err := client.SnapshotIDFromLocation(st.ResourceLocation)
@@ -157,17 +175,21 @@ func (m *Main) runMigration(ctx context.Context, src, dst *client.Client, o *mig
 	}
 	res.SnapshotID = snapshotID
 	step("took snapshot %s", snapshotID)
+	applyEnded := false
 	if !o.keepSnapshot {
 		defer func() {
-			if ctx.Err() != nil && res.ApplyOperationID != "" {
-				// Interrupted while the target may still be applying:
-				// deleting now could fail that apply.
+			if res.ApplyOperationID != "" && !applyEnded {
+				// Interrupted, or the target stopped answering, while it
+				// may still be applying: deleting now could fail that
+				// apply.
 				step("kept snapshot %s: apply operation %s may still be running", snapshotID, res.ApplyOperationID)
 				return
 			}
 			// The context may be cancelled by now; the snapshot must
-			// still go.
-			if derr := src.DeleteSnapshot(context.WithoutCancel(ctx), snapshotID); derr != nil {
+			// still go, within a bound of its own.
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), deleteTimeout)
+			defer cancel()
+			if derr := src.DeleteSnapshot(dctx, snapshotID); derr != nil {
 				if err == nil {
 					err = fmt.Errorf("delete snapshot %s: %w", snapshotID, derr)
 				}
@@ -184,7 +206,10 @@ func (m *Main) runMigration(ctx context.Context, src, dst *client.Client, o *mig
 	}
 	res.ApplyOperationID = opID
 	step("applying snapshot to %s %s on the target (operation %s)", res.Type, res.TargetID, opID)
-	if _, err := waitOperation(ctx, dst, log, "apply", opID); err != nil {
+	_, err = waitOperation(ctx, dst, log, "apply", opID)
+	var failed *client.OperationFailedError
+	applyEnded = err == nil || errors.As(err, &failed)
+	if err != nil {
 		return fmt.Errorf("apply snapshot %s: %w", snapshotID, err)
 	}
 

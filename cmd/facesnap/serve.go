@@ -48,7 +48,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the Face API under /face/v1.0",
-		Args:  cobra.NoArgs,
+		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return m.serve(cmd.Context(), o)
 		},
@@ -71,10 +71,10 @@ func (m *Main) serveCommand() *cobra.Command {
 func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
-		return fmt.Errorf("--log-level: %w", err)
+		return usageErrorf("--log-level %q: want debug, info, warn or error", o.logLevel)
 	}
 	if o.rateLimit < 0 {
-		return errors.New("--rate-limit must not be negative")
+		return usageErrorf("--rate-limit must not be negative")
 	}
 	if o.snapshotStore == "" {
 		o.snapshotStore = filepath.Join(o.dataDir, "snapshots")
