@@ -406,3 +406,63 @@ func TestCLI_Help(t *testing.T) {
 		}
 	}
 }
+
+// A folder add follows links to images, calls a folder without images a
+// failure, and, when the server stops it midway, still reports what it
+// added.
+func TestCLI_FaceAddFolder(t *testing.T) {
+	t.Parallel()
+	endpoint := startServer(t, keyA+"="+subA)
+	env := faceEnv(endpoint, keyA)
+	mustCLI(t, env, "group", "create", "visitors", "--type", "LargeFaceList")
+	add := func(env []string, dir string) cliResult {
+		return cli(t, env, "face", "add", "--type", "LargeFaceList", "--group", "visitors", "--target-face", "2,2,48,48", "-o", "json", dir)
+	}
+
+	t.Run("Links", func(t *testing.T) {
+		images, links := t.TempDir(), t.TempDir()
+		for i := range 2 {
+			name := fmt.Sprintf("%d.png", i)
+			writeNoisePNG(t, filepath.Join(images, name), uint64(70+i))
+			if err := os.Symlink(filepath.Join(images, name), filepath.Join(links, name)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := add(env, links)
+		var res faceAddResult
+		if err := json.Unmarshal([]byte(r.stdout), &res); r.code != exitOK || err != nil || len(res.Added) != 2 {
+			t.Fatalf("add a folder of links: exit %d, %v\n%s%s", r.code, err, r.stdout, r.stderr)
+		}
+	})
+	t.Run("NoImages", func(t *testing.T) {
+		if r := add(env, t.TempDir()); r.code != exitFailed || !strings.Contains(r.stderr, "no images") {
+			t.Errorf("add an empty folder: exit %d, want %d saying there are no images\n%s", r.code, exitFailed, r.stderr)
+		}
+	})
+	t.Run("StoppedMidway", func(t *testing.T) {
+		// A fake server takes two faces, then the list is full.
+		var adds atomic.Int32
+		full := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if n := adds.Add(1); n <= 2 {
+				fmt.Fprintf(w, `{"persistedFaceId":"00000000-0000-4000-8000-%012d"}`, n)
+				return
+			}
+			w.WriteHeader(http.StatusForbidden)
+			io.WriteString(w, `{"error":{"code":"QuotaExceeded","message":"the list is full"}}`)
+		}))
+		defer full.Close()
+		dir := t.TempDir()
+		for i := range 4 {
+			writeNoisePNG(t, filepath.Join(dir, fmt.Sprintf("%d.png", i)), uint64(80+i))
+		}
+		r := add(faceEnv(full.URL, keyA), dir)
+		var res faceAddResult
+		if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || r.code != exitAPI || len(res.Added) != 2 || !strings.Contains(res.Error, "the list is full") {
+			t.Errorf("add stopped by the server: exit %d (want %d), result %+v, %v; want the 2 added and the reason\n%s%s", r.code, exitAPI, res, err, r.stdout, r.stderr)
+		}
+		if adds.Load() != 3 {
+			t.Errorf("the server saw %d adds, want 3: the add must stop at the refusal", adds.Load())
+		}
+	})
+}

@@ -38,6 +38,8 @@ type faceSkipped struct {
 type faceAddResult struct {
 	Added   []faceAdded   `json:"added"`
 	Skipped []faceSkipped `json:"skipped"`
+	// Error is why the add stopped before the last image, if it did.
+	Error string `json:"error,omitempty"`
 }
 
 func (m *Main) faceCommand() *cobra.Command {
@@ -169,14 +171,19 @@ func (m *Main) addFaces(ctx context.Context, o *apiOptions, fo faceAddOptions, p
 	if err != nil {
 		return err
 	}
+	if len(files) == 0 {
+		return failedf("no images in %s (JPEG, PNG, GIF or BMP files)", path)
+	}
 	res := faceAddResult{Added: []faceAdded{}, Skipped: []faceSkipped{}}
 	bar := newItemProgress(m.Stderr, len(files), "adding faces")
+	var stop error
 	for _, file := range files {
 		face, err := addFile(file)
 		if err != nil {
 			if !skippable(err) {
-				bar.finish()
-				return fmt.Errorf("add %s: %w", file, err)
+				stop = fmt.Errorf("add %s: %w", file, err)
+				res.Error = stop.Error()
+				break
 			}
 			res.Skipped = append(res.Skipped, faceSkipped{File: file, Error: err.Error()})
 			bar.step("skipped "+file+": "+err.Error(), true)
@@ -187,8 +194,10 @@ func (m *Main) addFaces(ctx context.Context, o *apiOptions, fo faceAddOptions, p
 	}
 	bar.finish()
 
+	// What was added is reported even when the add stopped early, so that
+	// a script knows the faces it now has.
 	if o.output == "json" {
-		if err := writeJSON(m.Stdout, res); err != nil {
+		if err := writeJSON(m.Stdout, res); err != nil && stop == nil {
 			return err
 		}
 	} else {
@@ -196,6 +205,9 @@ func (m *Main) addFaces(ctx context.Context, o *apiOptions, fo faceAddOptions, p
 		for _, s := range res.Skipped {
 			fmt.Fprintf(m.Stdout, "  skipped %s: %s\n", s.File, s.Error)
 		}
+	}
+	if stop != nil {
+		return stop
 	}
 	if len(res.Skipped) > 0 {
 		return failedf("%d of %d images in %s were not added", len(res.Skipped), len(files), path)
@@ -228,11 +240,20 @@ func imagesIn(dir string) ([]string, error) {
 	var files []string
 	for _, e := range entries {
 		name := e.Name()
-		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") ||
-			!slices.Contains(exts, strings.ToLower(filepath.Ext(name))) {
+		if strings.HasPrefix(name, ".") || !slices.Contains(exts, strings.ToLower(filepath.Ext(name))) {
 			continue
 		}
-		files = append(files, filepath.Join(dir, name))
+		file := filepath.Join(dir, name)
+		if e.Type()&os.ModeSymlink != 0 {
+			// A link to an image is an image (photo libraries are often
+			// folders of links); a broken one is skipped when read.
+			if fi, err := os.Stat(file); err == nil && !fi.Mode().IsRegular() {
+				continue
+			}
+		} else if !e.Type().IsRegular() {
+			continue
+		}
+		files = append(files, file)
 	}
 	return files, nil
 }
