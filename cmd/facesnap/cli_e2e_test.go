@@ -345,8 +345,8 @@ func TestCLI_ExportImport(t *testing.T) {
 	if !strings.Contains(out, "0 persons, 3 faces") {
 		t.Errorf("export printed %q", out)
 	}
-	if _, err := os.Stat(file + ".tmp"); !os.IsNotExist(err) {
-		t.Errorf("export left %s.tmp behind: %v", file, err)
+	if left, _ := filepath.Glob(file + ".*.tmp"); len(left) != 0 {
+		t.Errorf("export left %q behind", left)
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {

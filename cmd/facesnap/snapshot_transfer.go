@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -53,11 +54,13 @@ so that an interrupted or damaged download never looks complete.`,
 // exportSnapshot downloads into a temporary file beside path and renames
 // it only once it verified whole; on any failure nothing is left behind.
 func exportSnapshot(cmd *cobra.Command, c *client.Client, snapshotID, path string) (_ fileSummary, err error) {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	// A name of its own, so that two exports to one path cannot write
+	// into each other's download.
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fileSummary{}, err
 	}
+	tmp := f.Name()
 	defer func() {
 		if f != nil {
 			f.Close()
