@@ -212,6 +212,29 @@ func (e *Engine) DetectWith(ctx context.Context, img image.Image, d Detector) ([
 	return dets, nil
 }
 
+// FindFaces returns the boxes of the faces the tiny detector finds in img
+// at inputSize (a positive multiple of 32), without landmarks: a cheap
+// look, such as whether a rectangle holds a face. Without the tiny
+// detector's weights it returns their *MissingWeightsError.
+func (e *Engine) FindFaces(ctx context.Context, img image.Image, inputSize int) ([]facesnap.Rect, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if e.tiny == nil {
+		return nil, e.tinyErr
+	}
+	if inputSize <= 0 || inputSize%32 != 0 {
+		return nil, fmt.Errorf("tiny face detector: input size %d is not a positive multiple of 32", inputSize)
+	}
+	p := NewImage(img)
+	raw := e.tiny.detect(p.rgb, inputSize, e.TinyScoreThreshold)
+	rects := make([]facesnap.Rect, 0, len(raw))
+	for _, r := range raw {
+		rects = append(rects, clampRect(roundRect(Box{r.x, r.y, r.w, r.h}), p.rgb.w, p.rgb.h))
+	}
+	return rects, nil
+}
+
 // Locate computes the landmarks of a face the caller placed at r (the
 // API's targetFace), so that Descriptor can align it.
 func (e *Engine) Locate(ctx context.Context, img image.Image, r facesnap.Rect) (Detection, error) {

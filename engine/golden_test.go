@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,8 +9,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
+
+	"facesnap"
 )
 
 // The golden tests compare the engine with the reference implementation's
@@ -240,4 +244,39 @@ func TestEngine_Concurrent(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// FindFaces at the engine's tiny input size returns the boxes of
+// DetectWith(TinyFaceDetector), without their landmarks.
+func TestEngine_FindFaces(t *testing.T) {
+	eng := setup(t)
+	for _, name := range samples {
+		t.Run(name, func(t *testing.T) {
+			img := loadSample(t, name)
+			dets, err := eng.DetectWith(context.Background(), img, TinyFaceDetector)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rects, err := eng.FindFaces(context.Background(), img, eng.TinyInputSize)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := make([]facesnap.Rect, 0, len(dets))
+			for _, d := range dets {
+				want = append(want, d.Rect)
+			}
+			slices.SortFunc(rects, compareRects)
+			slices.SortFunc(want, compareRects)
+			if !slices.Equal(rects, want) {
+				t.Errorf("FindFaces = %+v\nwant the tiny detector's %+v", rects, want)
+			}
+		})
+	}
+	if _, err := eng.FindFaces(context.Background(), loadSample(t, samples[0]), 100); err == nil {
+		t.Error("FindFaces with an input size that is no multiple of 32: no error")
+	}
+}
+
+func compareRects(a, b facesnap.Rect) int {
+	return cmp.Or(cmp.Compare(a.Left, b.Left), cmp.Compare(a.Top, b.Top), cmp.Compare(a.Width, b.Width), cmp.Compare(a.Height, b.Height))
 }
