@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"image"
+	"image/draw"
 	"math"
 	"runtime"
+	"slices"
 
 	"facesnap"
 	"facesnap/engine"
@@ -39,6 +41,11 @@ var (
 	ErrNoFace        = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "No face detected in the image."}
 	ErrSeveralFaces  = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "There is more than 1 face in the image."}
 	errEngineRefused = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "No face detected in the image or the specified targetFace area."}
+	// ErrNoFaceInTarget and ErrSeveralFacesInTarget refuse a targetFace
+	// that does not frame exactly one face, which the service calls an
+	// error.
+	ErrNoFaceInTarget       = errEngineRefused
+	ErrSeveralFacesInTarget = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "There is more than 1 face in the specified targetFace area."}
 )
 
 // upright is an image as a viewer shows it: its pixels turned by the JPEG's
@@ -110,6 +117,9 @@ func (s *Service) describeFace(ctx context.Context, u upright, target *facesnap.
 	}
 	var det engine.Detection
 	if target != nil {
+		if err := s.checkTarget(ctx, img, *target); err != nil {
+			return facesnap.Rect{}, nil, err
+		}
 		det, err = s.Engine.Locate(ctx, img, *target)
 		if errors.Is(err, engine.ErrEmptyFace) {
 			return facesnap.Rect{}, nil, errEngineRefused
@@ -171,3 +181,84 @@ func detectable(faces []engine.Detection, u upright) []engine.Detection {
 	}
 	return kept
 }
+
+// checkTarget refuses a targetFace that does not frame exactly one face.
+// It looks at a square around the rectangle, twice its longer side, so
+// that a small face in a large picture is seen at a size the detectors
+// find well and unstretched. The cheap tiny detector looks first; only if
+// it does not see exactly one face does SSD MobileNet v1 decide, on the
+// square and then, if it finds none there, on the whole picture: the
+// common case costs a fraction of a full detection, and a refusal rests
+// on the better detector. A face counts as framed when at least half of
+// its box lies in the rectangle; two boxes of which one holds the other's
+// centre are one face.
+func (s *Service) checkTarget(ctx context.Context, img *engine.Image, target facesnap.Rect) error {
+	t := image.Rect(target.Left, target.Top, target.Left+target.Width, target.Top+target.Height)
+	c, half := image.Pt((t.Min.X+t.Max.X)/2, (t.Min.Y+t.Max.Y)/2), max(t.Dx(), t.Dy())
+	crop := image.Rect(c.X-half, c.Y-half, c.X+half, c.Y+half).Intersect(img.Bounds())
+	sub := image.NewRGBA(image.Rect(0, 0, crop.Dx(), crop.Dy()))
+	draw.Draw(sub, sub.Bounds(), img, crop.Min, draw.Src)
+
+	if f, ok := s.Engine.(faceFinder); ok {
+		if rects, err := f.FindFaces(ctx, sub, quickInputSize); err == nil && framed(rects, crop.Min, t) == 1 {
+			return nil
+		}
+	}
+	n, err := s.framedFaces(ctx, sub, crop.Min, t)
+	if err == nil && n == 0 && crop != img.Bounds() {
+		n, err = s.framedFaces(ctx, img, img.Bounds().Min, t)
+	}
+	switch {
+	case err != nil:
+		return err
+	case n == 0:
+		return ErrNoFaceInTarget
+	case n > 1:
+		return ErrSeveralFacesInTarget
+	}
+	return nil
+}
+
+// faceFinder is an Engine with a cheap detector; *engine.Engine is one.
+type faceFinder interface {
+	FindFaces(ctx context.Context, img image.Image, inputSize int) ([]facesnap.Rect, error)
+}
+
+// quickInputSize is the tiny detector's input for checkTarget: the face
+// fills a good part of the square, so a small input sees it.
+const quickInputSize = 224
+
+// framedFaces counts the faces SSD MobileNet v1 finds in img, whose origin
+// lies at at in the picture, that target frames.
+func (s *Service) framedFaces(ctx context.Context, img image.Image, at image.Point, target image.Rectangle) (int, error) {
+	faces, err := s.Engine.Detect(ctx, img)
+	if err != nil {
+		return 0, err
+	}
+	rects := make([]facesnap.Rect, len(faces))
+	for i, f := range faces {
+		rects[i] = f.Rect
+	}
+	return framed(rects, at, target), nil
+}
+
+// framed counts the faces among rects, in an image whose origin lies at
+// at in the picture, that target frames.
+func framed(rects []facesnap.Rect, at image.Point, target image.Rectangle) int {
+	var faces []image.Rectangle
+	for _, r := range rects {
+		b := image.Rect(r.Left, r.Top, r.Left+r.Width, r.Top+r.Height).Add(at)
+		if b.Dx() < minFaceSide || b.Dy() < minFaceSide || 2*area(b.Intersect(target)) < area(b) {
+			continue
+		}
+		center := image.Pt((b.Min.X+b.Max.X)/2, (b.Min.Y+b.Max.Y)/2)
+		if !slices.ContainsFunc(faces, func(o image.Rectangle) bool {
+			return center.In(o) || image.Pt((o.Min.X+o.Max.X)/2, (o.Min.Y+o.Max.Y)/2).In(b)
+		}) {
+			faces = append(faces, b)
+		}
+	}
+	return len(faces)
+}
+
+func area(r image.Rectangle) int { return r.Dx() * r.Dy() }

@@ -3,6 +3,7 @@ package collections_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"os"
@@ -179,6 +180,33 @@ func TestService_AddFaceDetects(t *testing.T) {
 			t.Errorf("rect = %+v, want the targetFace %+v", f.Rect, target)
 		}
 	})
+	t.Run("TargetFaceFramesOneFace", func(t *testing.T) {
+		// The rectangle must hold exactly one face, as the service
+		// requires; a loose frame around one face is fine.
+		b0, b1 := boxes[0], boxes[1]
+		loose := facesnap.Rect{Left: b0.Left - b0.Width/5, Top: b0.Top - b0.Height/5, Width: b0.Width * 7 / 5, Height: b0.Height * 7 / 5}
+		both := facesnap.Rect{Left: b0.Left, Top: min(b0.Top, b1.Top), Width: b1.Left + b1.Width - b0.Left,
+			Height: max(b0.Top+b0.Height, b1.Top+b1.Height) - min(b0.Top, b1.Top)}
+		tests := []struct {
+			name   string
+			img    []byte
+			target facesnap.Rect
+			want   error
+		}{
+			{"Loose", multi, loose, nil},
+			{"Background", multi, facesnap.Rect{Left: 10, Top: 10, Width: 150, Height: 150}, collections.ErrNoFaceInTarget},
+			{"TwoFaces", multi, both, collections.ErrSeveralFacesInTarget},
+			{"NoFaceAtAll", pngImage(t, 200, 200), facesnap.Rect{Left: 20, Top: 20, Width: 120, Height: 120}, collections.ErrNoFaceInTarget},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				_, err := add(tt.img, formatRect(tt.target))
+				if err != tt.want {
+					t.Fatalf("add with targetFace %+v: %v, want %v", tt.target, err, tt.want)
+				}
+			})
+		}
+	})
 	t.Run("SameFaceCloser", func(t *testing.T) {
 		// The crop's descriptor is the descriptor of that face in the
 		// group picture, not of another one.
@@ -206,4 +234,24 @@ func dist(a, b []float32) float64 {
 		s += d * d
 	}
 	return s
+}
+
+// Every face of the demo images, framed by the reference's box, is taken
+// as the one face of its targetFace.
+func TestService_AddFaceTargetsEveryDemoFace(t *testing.T) {
+	t.Parallel()
+	eng := testEngine(t)
+	tb := setup(t)
+	tb.svc.Engine = eng
+	tb.create(t, acct, facesnap.KindLargeFaceList, "lfl")
+	for i := 1; i <= 6; i++ {
+		name := fmt.Sprintf("sample%d", i)
+		data, boxes := sample(t, name)
+		for j, b := range boxes {
+			_, err := tb.svc.AddFace(t.Context(), acct, collections.AddFaceParams{Kind: facesnap.KindLargeFaceList, CollectionID: "lfl", Image: data, TargetFace: formatRect(b)})
+			if err != nil {
+				t.Errorf("%s face %d at %+v: %v", name, j, b, err)
+			}
+		}
+	}
 }

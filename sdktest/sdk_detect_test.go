@@ -303,10 +303,18 @@ func TestAddFace_Detects(t *testing.T) {
 		must(t, err, hk.name+": add a group picture with targetFace")
 		all = append(all, added{hk.name, *f.PersistedFaceID, framed})
 
+		// A targetFace must frame exactly one face.
+		_, err = h.addStream(ctx, d.data, "", []int32{10, 10, 150, 150})
+		expectAPIError(t, err, hk.name+": add with a targetFace on the background", http.StatusBadRequest, "InvalidImage")
+		b0 := d.boxes[0]
+		_, err = h.addStream(ctx, d.data, "", []int32{int32(b0.Left), int32(min(b0.Top, b.Top)), int32(b.Left + b.Width - b0.Left),
+			int32(max(b0.Top+b0.Height, b.Top+b.Height) - min(b0.Top, b.Top))})
+		expectAPIError(t, err, hk.name+": add with a targetFace around two faces", http.StatusBadRequest, "InvalidImage")
+
 		fs, err := h.faces(ctx)
 		must(t, err, hk.name+": faces")
 		if len(fs) != 2 {
-			t.Errorf("%s: %d faces after two adds and a refused one", hk.name, len(fs))
+			t.Errorf("%s: %d faces after two adds and three refused", hk.name, len(fs))
 		}
 	}
 

@@ -42,6 +42,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/jpeg"
 	"io"
 	"net"
@@ -159,6 +160,13 @@ func run(ctx context.Context, o options) error {
 	}
 	addr := addrs[0]
 	img := benchJPEG()
+	if o.models != "" {
+		// With the engine, a face must be where targetFace says.
+		var err error
+		if img, err = demoFace(o.models); err != nil {
+			return err
+		}
+	}
 
 	// Set up through the same client, 16 connections.
 	t0 := time.Now()
@@ -167,7 +175,7 @@ func run(ctx context.Context, o options) error {
 		return fmt.Errorf("populate: %w", err)
 	}
 	fmt.Printf("created PersonGroup of %d persons x %d faces in %v (JPEG %d bytes)\n",
-		o.persons, o.faces, time.Since(t0).Round(time.Millisecond), len(img))
+		o.persons, o.faces, time.Since(t0).Round(time.Millisecond), len(img.data))
 
 	reqs := make([][]byte, len(ids))
 	for i, id := range ids {
@@ -259,7 +267,7 @@ end
 
 // populate creates the GET group and its persons and faces, returning the
 // person ids.
-func populate(addr string, o options, img []byte) ([]string, error) {
+func populate(addr string, o options, img faceImage) ([]string, error) {
 	if err := put(addr, "/persongroups/bench", `{"name":"benchmark","userData":"GET person benchmark"}`); err != nil {
 		return nil, err
 	}
@@ -290,7 +298,7 @@ func populate(addr string, o options, img []byte) ([]string, error) {
 }
 
 // enrolOne creates a person with one face and returns its id.
-func enrolOne(c *conn, group, name string, img []byte) (string, error) {
+func enrolOne(c *conn, group, name string, img faceImage) (string, error) {
 	status, body, err := c.roundTrip(request("POST", "/persongroups/"+group+"/persons", "application/json",
 		[]byte(`{"name":`+strconv.Quote(name)+`,"userData":"enrolled by bench/api"}`)))
 	if err := expect(status, err, 200); err != nil {
@@ -303,10 +311,10 @@ func enrolOne(c *conn, group, name string, img []byte) (string, error) {
 	return p.PersonID, addFace(c, group, p.PersonID, img)
 }
 
-func addFace(c *conn, group, person string, img []byte) error {
+func addFace(c *conn, group, person string, img faceImage) error {
 	status, body, err := c.roundTrip(request("POST",
-		"/persongroups/"+group+"/persons/"+person+"/persistedfaces?targetFace=8,8,48,48&userData="+url.QueryEscape("camera=front"),
-		"application/octet-stream", img))
+		"/persongroups/"+group+"/persons/"+person+"/persistedfaces?targetFace="+img.target+"&userData="+url.QueryEscape("camera=front"),
+		"application/octet-stream", img.data))
 	if err := expect(status, err, 200); err != nil {
 		return fmt.Errorf("add face: %w (%s)", err, body)
 	}
@@ -336,9 +344,15 @@ func expect(status int, err error, want int) error {
 	return nil
 }
 
+// faceImage is an image to enrol and its targetFace.
+type faceImage struct {
+	data   []byte
+	target string
+}
+
 // benchJPEG is a 64x64 JPEG of at least 1 KB (the API's minimum), with
-// texture so that it compresses no smaller.
-func benchJPEG() []byte {
+// texture so that it compresses no smaller, and a targetFace in it.
+func benchJPEG() faceImage {
 	img := image.NewRGBA(image.Rect(0, 0, 64, 64))
 	for y := range 64 {
 		for x := range 64 {
@@ -353,7 +367,33 @@ func benchJPEG() []byte {
 	if b.Len() < 1<<10 {
 		panic(fmt.Sprintf("bench JPEG is %d bytes, under 1 KB", b.Len()))
 	}
-	return b.Bytes()
+	return faceImage{data: b.Bytes(), target: "8,8,48,48"}
+}
+
+// demoFace is the first face of the face-api package's sample1.jpg
+// (scripts/fetch-models puts it beside the weights), cut out with a
+// margin: a server with the engine refuses a targetFace without a face.
+func demoFace(models string) (faceImage, error) {
+	f, err := os.Open(filepath.Join(models, "sample1.jpg"))
+	if err != nil {
+		return faceImage{}, fmt.Errorf("-models: the demo image: %w", err)
+	}
+	defer f.Close()
+	src, err := jpeg.Decode(f)
+	if err != nil {
+		return faceImage{}, fmt.Errorf("-models: sample1.jpg: %w", err)
+	}
+	// The face's box, as engine/testdata/golden/sample1.json has it.
+	face := image.Rect(413, 355, 413+177, 355+238)
+	crop := image.Rect(face.Min.X-face.Dx()/2, face.Min.Y-face.Dy()/2, face.Max.X+face.Dx()/2, face.Max.Y+face.Dy()/2).Intersect(src.Bounds())
+	dst := image.NewRGBA(image.Rect(0, 0, crop.Dx(), crop.Dy()))
+	draw.Draw(dst, dst.Bounds(), src, crop.Min, draw.Src)
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, dst, &jpeg.Options{Quality: 90}); err != nil {
+		return faceImage{}, err
+	}
+	r := face.Sub(crop.Min)
+	return faceImage{data: b.Bytes(), target: fmt.Sprintf("%d,%d,%d,%d", r.Min.X, r.Min.Y, r.Dx(), r.Dy())}, nil
 }
 
 // phase runs do n times on clients connections, or until limit passes,
