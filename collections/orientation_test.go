@@ -66,8 +66,8 @@ func TestService_AddFaceOrientation(t *testing.T) {
 		}
 	})
 	t.Run("TargetFaceUpright", func(t *testing.T) {
-		// A rectangle along the bottom of the upright picture, which
-		// the stored (turned) pixels are too short for.
+		// A rectangle around the face down to the bottom of the upright
+		// picture, which the stored (turned) pixels are too short for.
 		img, err := jpeg.Decode(bytes.NewReader(upright))
 		if err != nil {
 			t.Fatal(err)
@@ -76,7 +76,10 @@ func TestService_AddFaceOrientation(t *testing.T) {
 		if h <= w {
 			t.Fatalf("crop is %dx%d; the test needs it taller than wide", w, h)
 		}
-		target := facesnap.Rect{Left: 0, Top: h - 100, Width: w, Height: 100}
+		target := facesnap.Rect{Left: want.Left, Top: want.Top, Width: want.Width, Height: h - want.Top}
+		if target.Top+target.Height <= w {
+			t.Fatalf("target %+v fits the stored pixels (%d high): it tests nothing", target, w)
+		}
 		f, err := add(formatRect(target))
 		wantErr(t, err, nil, "")
 		if f.Rect != target {
