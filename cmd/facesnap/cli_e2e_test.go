@@ -466,3 +466,37 @@ func TestCLI_FaceAddFolder(t *testing.T) {
 		}
 	})
 }
+
+// operation list pages with --top and --before, newest first.
+func TestCLI_OperationListPages(t *testing.T) {
+	t.Parallel()
+	endpoint := startServer(t, keyA+"="+subA)
+	env := faceEnv(endpoint, keyA)
+	mustCLI(t, env, "group", "create", "g", "--type", "PersonGroup")
+	var took []string
+	for range 3 {
+		var r operationResult
+		out := mustCLI(t, env, "snapshot", "take", "--type", "PersonGroup", "--id", "g", "--apply-scope", subA, "--wait", "-o", "json")
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("take -o json: %v\n%s", err, out)
+		}
+		took = append(took, r.OperationID)
+	}
+	list := func(args ...string) []client.OperationStatus {
+		t.Helper()
+		var ops []client.OperationStatus
+		out := mustCLI(t, env, append([]string{"operation", "list", "-o", "json"}, args...)...)
+		if err := json.Unmarshal([]byte(out), &ops); err != nil {
+			t.Fatalf("operation list -o json: %v\n%s", err, out)
+		}
+		return ops
+	}
+	first := list("--top", "2")
+	if len(first) != 2 || first[0].OperationID != took[2] || first[1].OperationID != took[1] {
+		t.Fatalf("first page %+v, want the last two takes %v, newest first", first, took[1:])
+	}
+	next := list("--top", "2", "--before", first[1].CreatedTime.String())
+	if len(next) != 1 || next[0].OperationID != took[0] {
+		t.Fatalf("next page %+v, want the first take %s", next, took[0])
+	}
+}

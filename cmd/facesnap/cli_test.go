@@ -70,6 +70,8 @@ func TestRun_ExitCodes(t *testing.T) {
 		{"AccountRemoveNoName", nil, []string{"account", "remove"}, exitUsage},
 		{"ServeBadLogLevel", nil, []string{"serve", "--log-level", "loud"}, exitUsage},
 		{"ServeNegativeRateLimit", nil, []string{"serve", "--rate-limit", "-1"}, exitUsage},
+		{"OperationListNegativeTop", nil, []string{"operation", "list", "--top", "-1"}, exitUsage},
+		{"OperationListBadBefore", nil, []string{"operation", "list", "--before", "yesterday"}, exitUsage},
 		{"EndpointWithoutScheme", map[string]string{envEndpoint: strings.TrimPrefix(endpoint, "http://"), envKey: keyA}, []string{"snapshot", "list"}, exitUsage},
 		{"NotFound", map[string]string{envEndpoint: endpoint, envKey: keyA}, []string{"operation", "get", "missing"}, exitAPI},
 		{"WrongKey", map[string]string{envEndpoint: endpoint, envKey: "wrong"}, []string{"snapshot", "list"}, exitAPI},

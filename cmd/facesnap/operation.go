@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"facesnap"
 	"facesnap/client"
 )
 
@@ -55,17 +57,35 @@ func (m *Main) operationCommand() *cobra.Command {
 		},
 	}
 
-	var top int
+	var (
+		top    int
+		before string
+	)
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List this account's operations, newest first",
-		Args:  args(cobra.NoArgs),
+		Long: `List this account's operations, newest first.
+
+A page ends at --top operations; the next page is the one --before the
+last one's createdTime.`,
+		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if top < 0 || top > facesnap.MaxListTop {
+				return usageErrorf("--top %d: want 1 to %d", top, facesnap.MaxListTop)
+			}
+			opts := client.ListOperationsOptions{Top: top}
+			if before != "" {
+				t, err := time.Parse(time.RFC3339Nano, before)
+				if err != nil {
+					return usageErrorf("--before %q: want an RFC 3339 time, such as an operation's createdTime", before)
+				}
+				opts.Before = t
+			}
 			c, err := m.client(o)
 			if err != nil {
 				return err
 			}
-			ops, err := c.ListOperations(cmd.Context(), client.ListOperationsOptions{Top: top})
+			ops, err := c.ListOperations(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}
@@ -84,7 +104,8 @@ func (m *Main) operationCommand() *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	list.Flags().IntVar(&top, "top", 0, "list at most this many (default: the server's page size)")
+	list.Flags().IntVar(&top, "top", 0, "list at most this many, up to 1000 (default: the server's page size)")
+	list.Flags().StringVar(&before, "before", "", "list the operations created before this time (RFC 3339): the next page")
 
 	cmd.AddCommand(get, wait, list)
 	return cmd
