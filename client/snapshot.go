@@ -56,7 +56,9 @@ type ApplySnapshotRequest struct {
 // left unchanged.
 type UpdateSnapshotRequest struct {
 	ApplyScope []string `json:"applyScope,omitempty"`
-	UserData   string   `json:"userData,omitempty"`
+	// UserData, when set, replaces the snapshot's user data; a pointer
+	// to "" clears it.
+	UserData *string `json:"userData,omitempty"`
 }
 
 // ListSnapshotsOptions filters ListSnapshots; zero fields do not filter.

@@ -178,6 +178,17 @@ func TestClient_Snapshots(t *testing.T) {
 			want:  "null",
 		},
 		{
+			name: "UpdateSnapshotClearsUserData",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				empty := ""
+				return nil, c.UpdateSnapshot(ctx, snapshotID, UpdateSnapshotRequest{UserData: &empty})
+			},
+			method: "PATCH", path: "/snapshots/" + snapshotID,
+			body:  `{"userData":""}`,
+			reply: reply{status: 200},
+			want:  "null",
+		},
+		{
 			name:   "DeleteSnapshot",
 			call:   func(ctx context.Context, c *Client) (any, error) { return nil, c.DeleteSnapshot(ctx, snapshotID) },
 			method: "DELETE", path: "/snapshots/" + snapshotID,

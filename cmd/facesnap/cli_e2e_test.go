@@ -500,3 +500,34 @@ func TestCLI_OperationListPages(t *testing.T) {
 		t.Fatalf("next page %+v, want the first take %s", next, took[0])
 	}
 }
+
+// snapshot update --user-data "" clears the user data.
+func TestCLI_SnapshotUpdateClearsUserData(t *testing.T) {
+	t.Parallel()
+	endpoint := startServer(t, keyA+"="+subA)
+	env := faceEnv(endpoint, keyA)
+	mustCLI(t, env, "group", "create", "g", "--type", "PersonGroup")
+	var took operationResult
+	out := mustCLI(t, env, "snapshot", "take", "--type", "PersonGroup", "--id", "g", "--apply-scope", subA, "--user-data", "nightly", "--wait", "-o", "json")
+	if err := json.Unmarshal([]byte(out), &took); err != nil || took.SnapshotID == "" {
+		t.Fatalf("take -o json: %v\n%s", err, out)
+	}
+	userData := func(args ...string) string {
+		t.Helper()
+		var s client.Snapshot
+		out := mustCLI(t, env, append(args, "-o", "json")...)
+		if err := json.Unmarshal([]byte(out), &s); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+		return s.UserData
+	}
+	if got := userData("snapshot", "get", took.SnapshotID); got != "nightly" {
+		t.Fatalf("user data %q after take, want nightly", got)
+	}
+	if got := userData("snapshot", "update", took.SnapshotID, "--user-data", ""); got != "" {
+		t.Errorf("user data %q after update --user-data \"\", want none", got)
+	}
+	if r := cli(t, env, "snapshot", "update", took.SnapshotID); r.code != exitUsage {
+		t.Errorf("update without a change: exit %d, want %d", r.code, exitUsage)
+	}
+}

@@ -230,8 +230,12 @@ func (m *Main) snapshotUpdateCommand(o *apiOptions) *cobra.Command {
 		Short: "Change who may apply a snapshot, or its user data",
 		Args:  args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			req := client.UpdateSnapshotRequest{ApplyScope: splitList(scope), UserData: userData}
-			if len(req.ApplyScope) == 0 && req.UserData == "" {
+			req := client.UpdateSnapshotRequest{ApplyScope: splitList(scope)}
+			if cmd.Flags().Changed("user-data") {
+				// --user-data "" clears it.
+				req.UserData = &userData
+			}
+			if len(req.ApplyScope) == 0 && req.UserData == nil {
 				return usageErrorf("snapshot update needs --apply-scope or --user-data")
 			}
 			c, err := m.client(o)
@@ -249,7 +253,7 @@ func (m *Main) snapshotUpdateCommand(o *apiOptions) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&scope, "apply-scope", "", "comma-separated subscription ids (UUIDs) that may apply the snapshot")
-	cmd.Flags().StringVar(&userData, "user-data", "", "new user data")
+	cmd.Flags().StringVar(&userData, "user-data", "", `new user data ("" clears it)`)
 	return cmd
 }
 
