@@ -8,57 +8,18 @@ import (
 	"image/jpeg"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"facesnap"
 	"facesnap/collections"
 	"facesnap/engine"
+	"facesnap/engine/enginetest"
 )
-
-// The engine tests need the weights and demo images of scripts/fetch-models.
-// Like engine's golden tests they skip without them, except under CI, whose
-// script always fetches them.
-
-func modelsDir() string {
-	if d := os.Getenv("FACESNAP_MODELS"); d != "" {
-		if !filepath.IsAbs(d) {
-			d = filepath.Join("..", d) // relative to the repository root
-		}
-		return d
-	}
-	return filepath.Join("..", ".cache", "face-api")
-}
-
-var (
-	engineOnce sync.Once
-	loadedEng  *engine.Engine
-	engineErr  error
-)
-
-func testEngine(t *testing.T) *engine.Engine {
-	t.Helper()
-	dir := modelsDir()
-	if _, err := os.Stat(filepath.Join(dir, engine.DetectorModel+"-weights_manifest.json")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("face engine weights not in %s (CI is set): run scripts/fetch-models before the tests", dir)
-		}
-		t.Skipf("face engine weights not in %s: run scripts/fetch-models first", dir)
-	}
-	engineOnce.Do(func() { loadedEng, engineErr = engine.Load(dir) })
-	if engineErr != nil {
-		t.Fatalf("engine.Load: %v", engineErr)
-	}
-	return loadedEng
-}
 
 // sample returns a demo image and the face boxes the reference found in it.
 func sample(t *testing.T, name string) ([]byte, []facesnap.Rect) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(modelsDir(), name+".jpg"))
-	if err != nil {
-		t.Fatalf("demo image (scripts/fetch-models fetches it): %v", err)
-	}
+	data := enginetest.DemoImage(t, name+".jpg")
 	raw, err := os.ReadFile(filepath.Join("..", "engine", "testdata", "golden", name+".json"))
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +78,7 @@ func near(a, b facesnap.Rect) bool {
 
 func TestService_AddFaceDetects(t *testing.T) {
 	t.Parallel()
-	eng := testEngine(t)
+	eng := enginetest.Engine(t)
 	tb := setup(t)
 	tb.svc.Engine = eng
 	ctx := t.Context()
@@ -240,7 +201,7 @@ func dist(a, b []float32) float64 {
 // as the one face of its targetFace.
 func TestService_AddFaceTargetsEveryDemoFace(t *testing.T) {
 	t.Parallel()
-	eng := testEngine(t)
+	eng := enginetest.Engine(t)
 	tb := setup(t)
 	tb.svc.Engine = eng
 	tb.create(t, acct, facesnap.KindLargeFaceList, "lfl")

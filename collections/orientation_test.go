@@ -9,6 +9,7 @@ import (
 
 	"facesnap"
 	"facesnap/collections"
+	"facesnap/engine/enginetest"
 )
 
 // withOrientation returns a JPEG of upright as a camera stores a picture
@@ -45,7 +46,7 @@ func withOrientation(t *testing.T, upright []byte) []byte {
 
 func TestService_AddFaceOrientation(t *testing.T) {
 	t.Parallel()
-	eng := testEngine(t)
+	eng := enginetest.Engine(t)
 	tb := setup(t)
 	tb.svc.Engine = eng
 	ctx := t.Context()

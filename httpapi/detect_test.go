@@ -2,62 +2,18 @@ package httpapi_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"facesnap"
 	"facesnap/engine"
+	"facesnap/engine/enginetest"
 	"facesnap/httpapi"
 )
 
-// The detect tests run the real engine on the demo images that
-// scripts/fetch-models puts beside the weights. They skip without them,
-// except under CI, whose script always fetches them.
-
-func modelsDir() string {
-	if d := os.Getenv("FACESNAP_MODELS"); d != "" {
-		if !filepath.IsAbs(d) {
-			d = filepath.Join("..", d) // relative to the repository root
-		}
-		return d
-	}
-	return filepath.Join("..", ".cache", "face-api")
-}
-
-var (
-	engineOnce sync.Once
-	loadedEng  *engine.Engine
-	engineErr  error
-)
-
-func testEngine(t *testing.T) *engine.Engine {
-	t.Helper()
-	dir := modelsDir()
-	if _, err := os.Stat(filepath.Join(dir, engine.DetectorModel+"-weights_manifest.json")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("face engine weights not in %s (CI is set): run scripts/fetch-models before the tests", dir)
-		}
-		t.Skipf("face engine weights not in %s: run scripts/fetch-models first", dir)
-	}
-	engineOnce.Do(func() { loadedEng, engineErr = engine.Load(dir) })
-	if engineErr != nil {
-		t.Fatalf("engine.Load: %v", engineErr)
-	}
-	return loadedEng
-}
-
-func demoImage(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(modelsDir(), name))
-	if err != nil {
-		t.Fatalf("demo image (scripts/fetch-models fetches it): %v", err)
-	}
-	return b
-}
+// The detect tests run the real engine on the demo images
+// (enginetest: they skip without them, except under CI).
 
 type detectedFace struct {
 	FaceID           *string
@@ -76,10 +32,10 @@ func TestAPI_DetectWithoutEngine(t *testing.T) {
 
 func TestAPI_Detect(t *testing.T) {
 	t.Parallel()
-	eng := testEngine(t)
+	eng := enginetest.Engine(t)
 	tb := setup(t, httpapi.Config{})
 	tb.coll.Engine = eng
-	sample := demoImage(t, "sample1.jpg")
+	sample := enginetest.DemoImage(t, "sample1.jpg")
 	tb.coll.Fetcher = fetcher{"http://images.test/sample1.jpg": sample}
 	detect := func(t *testing.T, query string, s step) []detectedFace {
 		t.Helper()
