@@ -6,11 +6,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"facesnap/httpapi"
+	"facesnap/internal/cputime"
 )
 
 // BenchmarkGetPerson measures the hot read path, GET person, through the
@@ -31,8 +30,8 @@ func BenchmarkGetPerson(b *testing.B) {
 	path := httpapi.Prefix + "/persongroups/bench/persons/" + p.PersonID
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := cpuTime()
-	defer func() { b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op") }()
+	cpu := cputime.Self()
+	defer func() { b.ReportMetric(float64(cputime.Self()-cpu)/float64(b.N), "cpu-ns/op") }()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			req := httptest.NewRequest("GET", path, nil)
@@ -45,14 +44,4 @@ func BenchmarkGetPerson(b *testing.B) {
 			io.Copy(io.Discard, w.Body)
 		}
 	})
-}
-
-// cpuTime is the process's CPU time. On a shared machine wall time
-// stretches with other work; CPU per op is what the handler costs.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

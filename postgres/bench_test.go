@@ -2,7 +2,9 @@ package postgres_test
 
 import (
 	"testing"
+	"time"
 
+	"facesnap/internal/cputime"
 	"facesnap/postgres"
 	"facesnap/storetest"
 )
@@ -24,7 +26,7 @@ func benchDB(b *testing.B) *postgres.DB {
 	return db
 }
 
-var cpu = storetest.CPU{Server: storetest.CommandCPU("postgres")}
+var cpu = storetest.CPU{Server: func() time.Duration { return cputime.Command("postgres") }}
 
 func BenchmarkPersonGet(b *testing.B)         { storetest.BenchPersonGet(b, benchDB(b), cpu) }
 func BenchmarkFaceGet(b *testing.B)           { storetest.BenchFaceGet(b, benchDB(b), cpu) }

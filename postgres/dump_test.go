@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"facesnap/internal/cputime"
 	"facesnap/storetest"
 )
 
@@ -15,10 +16,9 @@ func TestCollectionDumpLarge(t *testing.T) {
 	db := open(t, testURL(t))
 	var dumping, dumpCPU, dumpServerCPU time.Duration
 	loading, n := storetest.DumpStreams(t, db, func(run func()) {
-		serverCPU := storetest.CommandCPU("postgres")
-		start, self, server := time.Now(), storetest.ProcessCPU(), serverCPU()
+		start, self, server := time.Now(), cputime.Self(), cputime.Command("postgres")
 		run()
-		dumping, dumpCPU, dumpServerCPU = time.Since(start), storetest.ProcessCPU()-self, serverCPU()-server
+		dumping, dumpCPU, dumpServerCPU = time.Since(start), cputime.Self()-self, cputime.Command("postgres")-server
 	})
 	t.Logf("%d faces: load %v; dump %v (CPU %v here, %v in PostgreSQL, all its processes)",
 		n, loading.Round(time.Millisecond), dumping.Round(time.Millisecond), dumpCPU.Round(time.Millisecond),

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/zstd"
 
 	"facesnap"
+	"facesnap/internal/cputime"
 )
 
 const benchFaces = 100_000
@@ -57,7 +59,7 @@ func BenchmarkWrite(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(rawFaceBytes(faces) * benchFaces)
 			var sum Summary
-			cpu0 := cpuTime()
+			cpu0 := cputime.Self()
 			for b.Loop() {
 				var err error
 				if sum, err = writeBench(io.Discard, lvl, c, tr, faces); err != nil {
@@ -78,7 +80,7 @@ func BenchmarkRead(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.SetBytes(rawFaceBytes(faces) * benchFaces)
-	cpu0 := cpuTime()
+	cpu0 := cputime.Self()
 	for b.Loop() {
 		r, err := NewReader(bytes.NewReader(buf.Bytes()))
 		if err != nil {
@@ -106,11 +108,11 @@ func BenchmarkRead(b *testing.B) {
 
 // reportPerFace reports wall and CPU time per face; CPU time includes the
 // process's other goroutines (the GC), which the work causes.
-func reportPerFace(b *testing.B, cpu0 int64) {
+func reportPerFace(b *testing.B, cpu0 time.Duration) {
 	per := float64(b.N) * benchFaces
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/per, "ns/face")
 	if cpu0 != 0 {
-		b.ReportMetric(float64(cpuTime()-cpu0)/per, "cpu-ns/face")
+		b.ReportMetric(float64(cputime.Self()-cpu0)/per, "cpu-ns/face")
 	}
 }
 

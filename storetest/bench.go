@@ -1,19 +1,17 @@
 package storetest
 
 import (
-	"bytes"
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"slices"
 	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"facesnap"
+	"facesnap/internal/cputime"
 )
 
 // The store benchmarks: the same shapes on every store, each store's
@@ -32,7 +30,7 @@ type CPU struct {
 type cpuStart struct{ self, server time.Duration }
 
 func (c CPU) start() cpuStart {
-	s := cpuStart{self: ProcessCPU()}
+	s := cpuStart{self: cputime.Self()}
 	if c.Server != nil {
 		s.server = c.Server()
 	}
@@ -43,48 +41,9 @@ func (c CPU) start() cpuStart {
 // does perOp.
 func (c CPU) report(b *testing.B, s cpuStart, perOp int, unit string) {
 	n := float64(b.N * perOp)
-	b.ReportMetric(float64(ProcessCPU()-s.self)/n, "cpu-ns/"+unit)
+	b.ReportMetric(float64(cputime.Self()-s.self)/n, "cpu-ns/"+unit)
 	if c.Server != nil {
 		b.ReportMetric(float64(c.Server()-s.server)/n, "server-cpu-ns/"+unit)
-	}
-}
-
-// ProcessCPU is the CPU time this process has used.
-func ProcessCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// CommandCPU returns the CPU time that the processes named comm on this
-// machine have used, read from /proc: all of them, so other clients'
-// work counts too; 0 when there are none (a server elsewhere).
-func CommandCPU(comm string) func() time.Duration {
-	return func() time.Duration {
-		dirs, _ := os.ReadDir("/proc")
-		var ticks int64
-		for _, d := range dirs {
-			stat, err := os.ReadFile("/proc/" + d.Name() + "/stat")
-			if err != nil {
-				continue
-			}
-			// pid (comm) state ppid ...: utime and stime are the 12th and
-			// 13th fields after the comm's ")".
-			open, end := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
-			if open < 0 || end < open || string(stat[open+1:end]) != comm {
-				continue
-			}
-			f := strings.Fields(string(stat[end+1:]))
-			if len(f) < 13 {
-				continue
-			}
-			u, _ := strconv.ParseInt(f[11], 10, 64)
-			s, _ := strconv.ParseInt(f[12], 10, 64)
-			ticks += u + s
-		}
-		return time.Duration(ticks) * (time.Second / 100) // USER_HZ is 100 on Linux
 	}
 }
 
@@ -237,7 +196,7 @@ func BenchApplyLoad(b *testing.B, s facesnap.Store, cpu CPU) {
 			c, w := cpu.start(), time.Now()
 			must(b, s.CollectionLoad(ctx, batch))
 			loadWall += time.Since(w)
-			loadCPU += ProcessCPU() - c.self
+			loadCPU += cputime.Self() - c.self
 			if cpu.Server != nil {
 				loadServerCPU += cpu.Server() - c.server
 			}

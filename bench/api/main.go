@@ -55,11 +55,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"facesnap/bench/internal/benchdb"
 	"facesnap/bench/internal/benchserver"
+	"facesnap/internal/cputime"
 )
 
 const (
@@ -429,7 +429,7 @@ func (p phase) run(addrs []string, pids []int) error {
 	lat := make([][]time.Duration, p.clients)
 	errs := make([]error, p.clients)
 	deadline := time.Now().Add(p.limit)
-	srvCPU0, cliCPU0 := serverCPU(), selfCPU()
+	srvCPU0, cliCPU0 := serverCPU(), cputime.Self()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i, c := range conns {
@@ -449,7 +449,7 @@ func (p phase) run(addrs []string, pids []int) error {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	srvCPU, cliCPU := serverCPU()-srvCPU0, selfCPU()-cliCPU0
+	srvCPU, cliCPU := serverCPU()-srvCPU0, cputime.Self()-cliCPU0
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("%s: %w", p.name, err)
 	}
@@ -553,12 +553,4 @@ func start(bin, data, models, dbURL string) (*benchserver.Server, error) {
 		args = append(args, "--db", dbURL)
 	}
 	return benchserver.Start(bin, key+"="+sub, args...)
-}
-
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

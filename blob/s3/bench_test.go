@@ -7,14 +7,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"facesnap"
 	"facesnap/blob/dir"
 	"facesnap/blob/s3"
+	"facesnap/internal/cputime"
 )
 
 // benchSize is a snapshot's data of some 100,000 faces.
@@ -55,7 +54,7 @@ type cpuMeter struct {
 }
 
 func startCPU(server bool) cpuMeter {
-	c := cpuMeter{selfCPU(), -1}
+	c := cpuMeter{cputime.Self(), -1}
 	if server {
 		c.server = serverCPU()
 	}
@@ -64,36 +63,24 @@ func startCPU(server bool) cpuMeter {
 
 func (c cpuMeter) report(b *testing.B) {
 	n := float64(b.N)
-	b.ReportMetric(float64((selfCPU()-c.self).Milliseconds())/n, "client-cpu-ms/op")
+	b.ReportMetric(float64((cputime.Self()-c.self).Milliseconds())/n, "client-cpu-ms/op")
 	if c.server >= 0 {
 		b.ReportMetric(float64((serverCPU()-c.server).Milliseconds())/n, "server-cpu-ms/op")
 	}
 }
 
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// serverCPU reads utime+stime from /proc/PID/stat, in clock ticks of
-// 10 ms (Linux's USER_HZ); -1 when unknown.
+// serverCPU is the CPU time of the server FACESNAP_S3_PID names; -1
+// when unknown.
 func serverCPU() time.Duration {
-	pid := os.Getenv("FACESNAP_S3_PID")
-	b, err := os.ReadFile("/proc/" + pid + "/stat")
-	if pid == "" || err != nil {
+	pid, err := strconv.Atoi(os.Getenv("FACESNAP_S3_PID"))
+	if err != nil {
 		return -1
 	}
-	// Fields after the command, which is in parentheses and may hold
-	// spaces: state is the first, utime the 12th, stime the 13th.
-	_, rest, _ := strings.Cut(string(b), ") ")
-	f := strings.Fields(rest)
-	if len(f) < 13 {
+	d, ok := cputime.Process(pid)
+	if !ok {
 		return -1
 	}
-	u, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(u+st) * 10 * time.Millisecond
+	return d
 }
 
 // BenchmarkStore streams a 256 MiB blob in and out of the S3 store on the

@@ -10,9 +10,10 @@ import (
 	"math"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"time"
+
+	"facesnap/internal/cputime"
 )
 
 // Server is a running `facesnap serve`.
@@ -72,25 +73,13 @@ func (s *Server) Stop() {
 	}
 }
 
-// CPU is a process's user+system CPU time, from /proc; 0 for pid 0.
+// CPU is a process's user+system CPU time; 0 for pid 0 or when unknown.
 func CPU(pid int) time.Duration {
 	if pid == 0 {
 		return 0
 	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// The fields after the command name, which is in parentheses.
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	const ticks = 100 // USER_HZ on Linux
-	return time.Duration(utime+stime) * time.Second / ticks
+	d, _ := cputime.Process(pid)
+	return d
 }
 
 // PeakRSS is a process's high-water resident set in MiB (VmHWM).

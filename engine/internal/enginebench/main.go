@@ -18,10 +18,10 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
-	"syscall"
 	"time"
 
 	"facesnap/engine"
+	"facesnap/internal/cputime"
 )
 
 func main() {
@@ -29,15 +29,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "enginebench:", err)
 		os.Exit(1)
 	}
-}
-
-// cpuTime is the process's user and system time so far, all threads.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -106,7 +97,7 @@ func run(args []string) error {
 				tdesc = append(tdesc, ms(time.Since(t0)))
 			}
 			t0 = time.Now()
-			cpu0 := cpuTime()
+			cpu0 := cputime.Self()
 			full, err := eng.Detect(ctx, img)
 			if err != nil {
 				return err
@@ -117,7 +108,7 @@ func run(args []string) error {
 				}
 			}
 			tp := time.Since(t0)
-			tcpu := cpuTime() - cpu0
+			tcpu := cputime.Self() - cpu0
 			if round < 0 {
 				continue
 			}
