@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
-	"mime"
 	"net/http"
 	"strconv"
 
@@ -117,21 +116,8 @@ func (s *Server) detect(w http.ResponseWriter, r *http.Request, acct facesnap.Ac
 		DetectionModel:   q.Get("detectionModel"),
 		RecognitionModel: q.Get("recognitionModel"),
 	}
-	ct := r.Header.Get("Content-Type")
-	mt, _, _ := mime.ParseMediaType(ct)
-	switch {
-	case mt == "application/octet-stream":
-		if p.Image, err = readImage(w, r); err != nil {
-			return err
-		}
-	case isJSON(ct):
-		var body urlJSON
-		if err := decodeJSON(w, r, &body); err != nil {
-			return err
-		}
-		p.ByURL, p.URL = true, deref(body.URL)
-	default:
-		return errMediaType
+	if p.Image, p.ByURL, p.URL, err = imageBody(w, r); err != nil {
+		return err
 	}
 	faces, err := s.cfg.Collections.Detect(r.Context(), acct, p)
 	if err != nil {

@@ -63,23 +63,9 @@ func (s *Server) addFace(k kindRoute, person bool) handlerFunc {
 			TargetFace:     q.Get("targetFace"),
 			DetectionModel: q.Get("detectionModel"),
 		}
-		ct := r.Header.Get("Content-Type")
-		mt, _, _ := mime.ParseMediaType(ct)
-		switch {
-		case mt == "application/octet-stream":
-			data, err := readImage(w, r)
-			if err != nil {
-				return err
-			}
-			p.Image = data
-		case isJSON(ct):
-			var body urlJSON
-			if err := decodeJSON(w, r, &body); err != nil {
-				return err
-			}
-			p.ByURL, p.URL = true, deref(body.URL)
-		default:
-			return errMediaType
+		var err error
+		if p.Image, p.ByURL, p.URL, err = imageBody(w, r); err != nil {
+			return err
 		}
 		f, err := s.cfg.Collections.AddFace(r.Context(), acct, p)
 		if err != nil {
@@ -88,6 +74,25 @@ func (s *Server) addFace(k kindRoute, person bool) handlerFunc {
 		writeJSON(w, http.StatusOK, addedFaceJSON{PersistedFaceID: f.ID})
 		return nil
 	}
+}
+
+// imageBody reads the image of an add-face or detect request: the bytes
+// of an octet-stream body, or the url of a JSON one (byURL).
+func imageBody(w http.ResponseWriter, r *http.Request) (data []byte, byURL bool, url string, err error) {
+	ct := r.Header.Get("Content-Type")
+	mt, _, _ := mime.ParseMediaType(ct)
+	switch {
+	case mt == "application/octet-stream":
+		data, err = readImage(w, r)
+		return data, false, "", err
+	case isJSON(ct):
+		var body urlJSON
+		if err := decodeJSON(w, r, &body); err != nil {
+			return nil, false, "", err
+		}
+		return nil, true, deref(body.URL), nil
+	}
+	return nil, false, "", errMediaType
 }
 
 // readImage reads an image body of at most maxImageBody bytes.
