@@ -38,13 +38,13 @@ var ErrNoEngine = &NoEngineError{Message: "Face detection is not available on th
 // The service's answers when an add-face image does not hold exactly one
 // face (its documented InvalidImage messages).
 var (
-	ErrNoFace        = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "No face detected in the image."}
-	ErrSeveralFaces  = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "There is more than 1 face in the image."}
-	errEngineRefused = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "No face detected in the image or the specified targetFace area."}
+	ErrNoFace       = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "No face detected in the image."}
+	ErrSeveralFaces = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "There is more than 1 face in the image."}
 	// ErrNoFaceInTarget and ErrSeveralFacesInTarget refuse a targetFace
 	// that does not frame exactly one face, which the service calls an
-	// error.
-	ErrNoFaceInTarget       = errEngineRefused
+	// error; ErrNoFaceInTarget also answers a face the engine cannot
+	// read.
+	ErrNoFaceInTarget       = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "No face detected in the image or the specified targetFace area."}
 	ErrSeveralFacesInTarget = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "There is more than 1 face in the specified targetFace area."}
 )
 
@@ -122,7 +122,7 @@ func (s *Service) describeFace(ctx context.Context, u upright, target *facesnap.
 		}
 		det, err = s.Engine.Locate(ctx, img, *target)
 		if errors.Is(err, engine.ErrEmptyFace) {
-			return facesnap.Rect{}, nil, errEngineRefused
+			return facesnap.Rect{}, nil, ErrNoFaceInTarget
 		}
 		if err != nil {
 			return facesnap.Rect{}, nil, err
@@ -144,7 +144,7 @@ func (s *Service) describeFace(ctx context.Context, u upright, target *facesnap.
 	}
 	feature, err := s.Engine.Descriptor(ctx, img, det)
 	if errors.Is(err, engine.ErrEmptyFace) {
-		return facesnap.Rect{}, nil, errEngineRefused
+		return facesnap.Rect{}, nil, ErrNoFaceInTarget
 	}
 	if err != nil {
 		return facesnap.Rect{}, nil, err
