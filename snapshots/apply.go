@@ -37,8 +37,7 @@ func (w ApplyWorker) Work(ctx context.Context, op *facesnap.Operation, progress 
 	if err == nil {
 		return operations.Result{ResourceLocation: resourcePath(args.Target)}, nil
 	}
-	var fail *operations.FailError
-	if errors.As(err, &fail) {
+	if _, failed := operations.AsFail(err); failed {
 		// Nothing of a failed apply may stay, not even the reservation.
 		if derr := w.Store.CollectionDiscard(context.WithoutCancel(ctx), args.Target, op.ID); derr != nil {
 			return operations.Result{}, fmt.Errorf("discard failed apply: %w", derr)

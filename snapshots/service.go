@@ -30,6 +30,7 @@ import (
 	"github.com/google/uuid"
 
 	"facesnap"
+	"facesnap/snapfile"
 )
 
 // Notifier wakes the operations runner after an operation is enqueued.
@@ -94,15 +95,15 @@ func (s *Service) Take(ctx context.Context, acct facesnap.Account, p TakeParams)
 	if !p.Type.Valid() {
 		return "", facesnap.Invalidf("Invalid snapshot type %q: must be one of FaceList, LargeFaceList, PersonGroup, LargePersonGroup.", p.Type)
 	}
-	if !facesnap.ValidID(p.ObjectID) {
-		return "", facesnap.Invalidf("Invalid objectId: it must match ^[a-z0-9-_]+$ and be at most %d characters.", facesnap.MaxIDLength)
+	if err := checkObjectID(p.ObjectID); err != nil {
+		return "", err
 	}
 	scope, err := normalizeScope(p.ApplyScope)
 	if err != nil {
 		return "", err
 	}
-	if utf8.RuneCountInString(p.UserData) > facesnap.MaxUserDataLength {
-		return "", facesnap.Invalidf("userData is too long: at most %d characters.", facesnap.MaxUserDataLength)
+	if err := checkUserData(p.UserData); err != nil {
+		return "", err
 	}
 	src := facesnap.CollectionRef{Account: acct.Name, Kind: p.Type, ID: p.ObjectID}
 	// Fail fast for a source that does not exist; one deleted after this
@@ -145,8 +146,8 @@ func (s *Service) Apply(ctx context.Context, acct facesnap.Account, snapshotID s
 	if p.Mode != "" && p.Mode != "CreateNew" {
 		return "", facesnap.Invalidf("Invalid mode %q: only CreateNew is supported.", p.Mode)
 	}
-	if !facesnap.ValidID(p.ObjectID) {
-		return "", facesnap.Invalidf("Invalid objectId: it must match ^[a-z0-9-_]+$ and be at most %d characters.", facesnap.MaxIDLength)
+	if err := checkObjectID(p.ObjectID); err != nil {
+		return "", err
 	}
 	snap, err := s.Get(ctx, acct, snapshotID)
 	if err != nil {
@@ -264,12 +265,9 @@ type UpdateParams struct {
 // Update changes a snapshot's applyScope or userData; only the source
 // account may.
 func (s *Service) Update(ctx context.Context, acct facesnap.Account, id string, p UpdateParams) error {
-	snap, err := s.Get(ctx, acct, id)
+	snap, err := s.getOwned(ctx, acct, id)
 	if err != nil {
 		return err
-	}
-	if !snap.OwnedBy(acct) {
-		return facesnap.NotFound(facesnap.ObjectSnapshot, id)
 	}
 	if p.ApplyScope != nil {
 		scope, err := normalizeScope(*p.ApplyScope)
@@ -279,8 +277,8 @@ func (s *Service) Update(ctx context.Context, acct facesnap.Account, id string, 
 		snap.ApplyScope = scope
 	}
 	if p.UserData != nil {
-		if utf8.RuneCountInString(*p.UserData) > facesnap.MaxUserDataLength {
-			return facesnap.Invalidf("userData is too long: at most %d characters.", facesnap.MaxUserDataLength)
+		if err := checkUserData(*p.UserData); err != nil {
+			return err
 		}
 		snap.UserData = *p.UserData
 	}
@@ -290,14 +288,50 @@ func (s *Service) Update(ctx context.Context, acct facesnap.Account, id string, 
 
 // Delete removes a snapshot and its data; only the source account may.
 func (s *Service) Delete(ctx context.Context, acct facesnap.Account, id string) error {
-	snap, err := s.Get(ctx, acct, id)
+	snap, err := s.getOwned(ctx, acct, id)
 	if err != nil {
 		return err
 	}
-	if !snap.OwnedBy(acct) {
-		return facesnap.NotFound(facesnap.ObjectSnapshot, id)
-	}
 	return s.remove(ctx, snap.ID)
+}
+
+// getOwned is Get for what only the source account may do: to any other
+// the snapshot does not exist.
+func (s *Service) getOwned(ctx context.Context, acct facesnap.Account, id string) (*facesnap.Snapshot, error) {
+	snap, err := s.Get(ctx, acct, id)
+	if err != nil {
+		return nil, err
+	}
+	if !snap.OwnedBy(acct) {
+		return nil, facesnap.NotFound(facesnap.ObjectSnapshot, id)
+	}
+	return snap, nil
+}
+
+// newSnapshot is the metadata of a snapshot whose data, summed up by
+// sum, is stored: taken or imported now by acct.
+func (s *Service) newSnapshot(id string, acct facesnap.Account, kind facesnap.Kind, objectID string, scope []string, userData string, sum snapfile.Summary) *facesnap.Snapshot {
+	now := s.now()
+	return &facesnap.Snapshot{
+		ID: id, Account: acct.Path(), SubscriptionID: acct.SubscriptionID,
+		Type: kind, ObjectID: objectID, ApplyScope: scope, UserData: userData,
+		CreatedAt: now, LastUpdateAt: now, ExpiresAt: now.Add(s.ttl()),
+		Persons: sum.Persons, Faces: sum.Faces, Size: sum.Size, SHA256: sum.SHA256,
+	}
+}
+
+func checkObjectID(id string) error {
+	if !facesnap.ValidID(id) {
+		return facesnap.Invalidf("Invalid objectId: it must match ^[a-z0-9-_]+$ and be at most %d characters.", facesnap.MaxIDLength)
+	}
+	return nil
+}
+
+func checkUserData(userData string) error {
+	if utf8.RuneCountInString(userData) > facesnap.MaxUserDataLength {
+		return facesnap.Invalidf("userData is too long: at most %d characters.", facesnap.MaxUserDataLength)
+	}
+	return nil
 }
 
 func (s *Service) expired(snap *facesnap.Snapshot) bool {

@@ -22,6 +22,11 @@ func (w TakeWorker) Work(ctx context.Context, op *facesnap.Operation, progress o
 	if err := json.Unmarshal(op.Args, &args); err != nil {
 		return operations.Result{}, operations.Fail("Invalid take operation arguments.")
 	}
+	// Before the upload: a failure here must not cost a redo of it.
+	acct, err := w.Store.AccountGet(ctx, op.Account)
+	if err != nil {
+		return operations.Result{}, fmt.Errorf("take: source account: %w", err)
+	}
 	sum, err := w.writeData(ctx, args, progress)
 	if errors.Is(err, facesnap.ErrNotFound) {
 		_ = w.Blobs.Delete(ctx, dataKey(args.SnapshotID))
@@ -30,27 +35,7 @@ func (w TakeWorker) Work(ctx context.Context, op *facesnap.Operation, progress o
 	if err != nil {
 		return operations.Result{}, err
 	}
-	now := w.now()
-	acct, err := w.Store.AccountGet(ctx, op.Account)
-	if err != nil {
-		return operations.Result{}, fmt.Errorf("take: source account: %w", err)
-	}
-	snap := &facesnap.Snapshot{
-		ID:             args.SnapshotID,
-		Account:        acct.Path(),
-		SubscriptionID: acct.SubscriptionID,
-		Type:           args.Source.Kind,
-		ObjectID:       args.Source.ID,
-		ApplyScope:     args.ApplyScope,
-		UserData:       args.UserData,
-		CreatedAt:      now,
-		LastUpdateAt:   now,
-		ExpiresAt:      now.Add(w.ttl()),
-		Persons:        sum.Persons,
-		Faces:          sum.Faces,
-		Size:           sum.Size,
-		SHA256:         sum.SHA256,
-	}
+	snap := w.newSnapshot(args.SnapshotID, acct, args.Source.Kind, args.Source.ID, args.ApplyScope, args.UserData, sum)
 	if err := w.writeMeta(ctx, snap); err != nil {
 		return operations.Result{}, err
 	}

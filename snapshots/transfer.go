@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -49,8 +48,8 @@ func (s *Service) Import(ctx context.Context, acct facesnap.Account, r io.Reader
 	if err != nil {
 		return nil, err
 	}
-	if utf8.RuneCountInString(p.UserData) > facesnap.MaxUserDataLength {
-		return nil, facesnap.Invalidf("userData is too long: at most %d characters.", facesnap.MaxUserDataLength)
+	if err := checkUserData(p.UserData); err != nil {
+		return nil, err
 	}
 	id := uuid.NewString()
 
@@ -104,13 +103,7 @@ func (s *Service) Import(ctx context.Context, acct facesnap.Account, r io.Reader
 	if putErr != nil {
 		return nil, fmt.Errorf("store imported snapshot: %w", putErr)
 	}
-	now := s.now()
-	snap := &facesnap.Snapshot{
-		ID: id, Account: acct.Path(), SubscriptionID: acct.SubscriptionID,
-		Type: v.c.Kind, ObjectID: v.c.ID, ApplyScope: scope, UserData: p.UserData,
-		CreatedAt: now, LastUpdateAt: now, ExpiresAt: now.Add(s.ttl()),
-		Persons: v.sum.Persons, Faces: v.sum.Faces, Size: v.sum.Size, SHA256: v.sum.SHA256,
-	}
+	snap := s.newSnapshot(id, acct, v.c.Kind, v.c.ID, scope, p.UserData, v.sum)
 	if err := s.writeMeta(ctx, snap); err != nil {
 		_ = s.Blobs.Delete(context.WithoutCancel(ctx), dataKey(id))
 		return nil, err
