@@ -56,7 +56,7 @@ func FuzzReader(f *testing.F) {
 			}
 			if err == io.EOF {
 				// Only an intact file ends cleanly; Verify agrees.
-				if _, verr := Verify(bytes.NewReader(data)); verr != nil {
+				if _, _, verr := Verify(bytes.NewReader(data)); verr != nil {
 					t.Fatalf("Next ended cleanly, Verify: %v", verr)
 				}
 				return

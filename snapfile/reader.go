@@ -523,18 +523,21 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// Verify reads a whole snapshot file and checks it.
-func Verify(r io.Reader) (Summary, error) {
+// Verify reads a whole snapshot file and checks it. It returns the
+// collection the file holds and the file's summary.
+func Verify(r io.Reader) (facesnap.Collection, Summary, error) {
 	sr, err := NewReader(r)
 	if err != nil {
-		return Summary{}, err
+		return facesnap.Collection{}, Summary{}, err
 	}
+	defer sr.Close()
 	for {
 		if _, err := sr.Next(); err != nil {
 			if err == io.EOF {
-				return sr.Summary(), nil
+				c, _, _ := sr.Collection()
+				return c, sr.Summary(), nil
 			}
-			return Summary{}, err
+			return facesnap.Collection{}, Summary{}, err
 		}
 	}
 }

@@ -180,9 +180,9 @@ func TestRoundTrip(t *testing.T) {
 			if wsum.Size != int64(len(file)) || wsum.Persons != int64(len(want.persons)) || wsum.Faces != int64(len(want.faces)) {
 				t.Fatalf("summary %+v for %d bytes", wsum, len(file))
 			}
-			vsum, err := Verify(bytes.NewReader(file))
-			if err != nil || vsum != wsum {
-				t.Fatalf("Verify = %+v, %v", vsum, err)
+			vc, vsum, err := Verify(bytes.NewReader(file))
+			if err != nil || vsum != wsum || !reflect.DeepEqual(vc, got.coll) {
+				t.Fatalf("Verify = %+v, %+v, %v; want %+v, %+v", vc, vsum, err, got.coll, wsum)
 			}
 		})
 	}

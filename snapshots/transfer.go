@@ -63,30 +63,15 @@ func (s *Service) Import(ctx context.Context, acct facesnap.Account, r io.Reader
 	}
 	checked := make(chan verdict, 1)
 	go func() {
-		v := verdict{}
-		defer func() { checked <- v }()
-		fr, err := snapfile.NewReader(pr)
-		if err != nil {
-			v.err = err
-			pr.CloseWithError(err)
-			return
+		var v verdict
+		if v.c, v.sum, v.err = snapfile.Verify(pr); v.err != nil {
+			pr.CloseWithError(v.err)
+		} else {
+			// Drain what follows the trailer so the writer side never
+			// blocks; the reader has already refused trailing bytes.
+			_, _ = io.Copy(io.Discard, pr)
 		}
-		defer fr.Close()
-		v.c, _, _ = fr.Collection()
-		for {
-			if _, err := fr.Next(); err != nil {
-				if err != io.EOF {
-					v.err = err
-					pr.CloseWithError(err)
-					return
-				}
-				break
-			}
-		}
-		v.sum = fr.Summary()
-		// Drain what follows the trailer so the writer side never
-		// blocks; the reader has already refused trailing bytes.
-		_, _ = io.Copy(io.Discard, pr)
+		checked <- v
 	}()
 	putErr := s.Blobs.Put(ctx, dataKey(id), io.TeeReader(r, pw))
 	pw.Close()

@@ -78,7 +78,7 @@ func exportSnapshot(cmd *cobra.Command, c *client.Client, snapshotID, path strin
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return fileSummary{}, err
 	}
-	sum, err := snapfile.Verify(f)
+	_, sum, err := snapfile.Verify(f)
 	if err != nil {
 		return fileSummary{}, fmt.Errorf("the downloaded snapshot %s does not verify, so %s was not written: %w", snapshotID, path, err)
 	}
@@ -101,7 +101,7 @@ func verifyFile(path string) (snapfile.Summary, error) {
 		return snapfile.Summary{}, err
 	}
 	defer f.Close()
-	sum, err := snapfile.Verify(f)
+	_, sum, err := snapfile.Verify(f)
 	switch {
 	case errors.Is(err, snapfile.ErrVersion):
 		return sum, fmt.Errorf("%s was written by a newer facesnap; upgrade to read it: %w", path, err)
