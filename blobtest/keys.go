@@ -20,6 +20,8 @@ func exerciseKeys(t *testing.T, newStore func(t *testing.T) facesnap.BlobStore) 
 		for _, key := range []string{
 			"", "/", "/etc/passwd", "..", "../x", "a/../../x", "a/..", "./a", "a/./b",
 			"a//b", "a/", "/a", `a\..\..\x`, "a\x00b",
+			// blob/dir's temporary files: refused by every store alike.
+			".facesnap-tmp-x", "a/.facesnap-tmp-1/b",
 		} {
 			if err := s.Put(ctx, key, bytes.NewReader([]byte("evil"))); !errors.Is(err, facesnap.ErrInvalid) {
 				t.Errorf("Put(%q) = %v, want ErrInvalid", key, err)

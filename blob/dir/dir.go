@@ -26,11 +26,8 @@ import (
 	"syscall"
 
 	"facesnap"
+	"facesnap/blob/internal/blobkey"
 )
-
-// tempPrefix starts the name of a blob being written. Keys may not use
-// it, so a temporary file is never mistaken for a blob.
-const tempPrefix = ".facesnap-tmp-"
 
 // Store keeps blobs under a root directory.
 type Store struct {
@@ -109,7 +106,7 @@ func (s *Store) createTemp(dir string) (*os.File, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
-		f, err := os.CreateTemp(dir, tempPrefix+"*")
+		f, err := os.CreateTemp(dir, blobkey.TempPrefix+"*")
 		if err == nil || !errors.Is(err, fs.ErrNotExist) || attempt == 10 {
 			return f, err
 		}
@@ -127,7 +124,7 @@ func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-		return nil, notFound(key)
+		return nil, blobkey.NotFound(key)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", key, err)
@@ -139,7 +136,7 @@ func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 	}
 	if !fi.Mode().IsRegular() { // a directory: a prefix of other keys
 		f.Close()
-		return nil, notFound(key)
+		return nil, blobkey.NotFound(key)
 	}
 	return f, nil
 }
@@ -180,8 +177,8 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 // List returns the keys that start with prefix, sorted. Prefix need not
 // end at a slash: "snapshots/ab" lists "snapshots/abc/data".
 func (s *Store) List(ctx context.Context, prefix string) ([]string, error) {
-	if strings.HasPrefix(prefix, "/") || slices.Contains(strings.Split(prefix, "/"), "..") {
-		return nil, invalid(prefix, "must be a relative path without '..'")
+	if err := blobkey.CheckPrefix(prefix); err != nil {
+		return nil, err
 	}
 	// Walk only the directory the prefix names in full.
 	start := s.root
@@ -200,7 +197,7 @@ func (s *Store) List(ctx context.Context, prefix string) ([]string, error) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if !d.Type().IsRegular() || strings.HasPrefix(d.Name(), tempPrefix) {
+		if !d.Type().IsRegular() || strings.HasPrefix(d.Name(), blobkey.TempPrefix) {
 			return nil
 		}
 		rel, err := filepath.Rel(s.root, path)
@@ -220,35 +217,12 @@ func (s *Store) List(ctx context.Context, prefix string) ([]string, error) {
 	return keys, nil
 }
 
-// path checks key and returns its file. A key is a relative,
-// slash-separated path whose segments are names: no "", "." or "..",
-// so that no key reaches outside the root.
+// path checks key (blobkey.Check) and returns its file.
 func (s *Store) path(key string) (string, error) {
-	if key == "" {
-		return "", invalid(key, "is empty")
-	}
-	if strings.ContainsAny(key, "\\\x00") {
-		return "", invalid(key, "contains a backslash or NUL")
-	}
-	for seg := range strings.SplitSeq(key, "/") {
-		switch {
-		case seg == "":
-			return "", invalid(key, "has an empty segment or a leading or trailing '/'")
-		case seg == "." || seg == "..":
-			return "", invalid(key, "has a '.' or '..' segment")
-		case strings.HasPrefix(seg, tempPrefix):
-			return "", invalid(key, "uses the temporary file prefix")
-		}
+	if err := blobkey.Check(key); err != nil {
+		return "", err
 	}
 	return filepath.Join(s.root, filepath.FromSlash(key)), nil
-}
-
-func invalid(key, why string) error {
-	return fmt.Errorf("blob key %q %s: %w", key, why, facesnap.ErrInvalid)
-}
-
-func notFound(key string) error {
-	return fmt.Errorf("blob %s: %w", key, facesnap.ErrNotFound)
 }
 
 func syncDir(dir string) error {

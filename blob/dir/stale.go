@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"facesnap/blob/internal/blobkey"
 )
 
 // RemoveStale deletes the temporary files of Puts that died (a process
@@ -29,7 +31,7 @@ func (s *Store) RemoveStale(ctx context.Context, olderThan time.Duration) (int, 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if !d.Type().IsRegular() || !strings.HasPrefix(d.Name(), tempPrefix) {
+		if !d.Type().IsRegular() || !strings.HasPrefix(d.Name(), blobkey.TempPrefix) {
 			return nil
 		}
 		fi, err := d.Info()

@@ -15,6 +15,8 @@ import (
 	s3api "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+
+	"facesnap/blob/internal/blobkey"
 )
 
 const (
@@ -35,7 +37,7 @@ const (
 // whatever the blob's size. If r, ctx or the bucket fails first, the
 // upload is aborted and the key keeps what it had.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader) error {
-	if err := checkKey(key); err != nil {
+	if err := blobkey.Check(key); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {

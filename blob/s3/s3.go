@@ -37,6 +37,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"facesnap"
+	"facesnap/blob/internal/blobkey"
 )
 
 const (
@@ -120,7 +121,7 @@ func open(_ context.Context, rawURL string, getenv func(string) string) (*Store,
 // Get opens the blob under key. The object is streamed: nothing is read
 // before the caller reads.
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, error) {
-	if err := checkKey(key); err != nil {
+	if err := blobkey.Check(key); err != nil {
 		return nil, err
 	}
 	out, err := s.client.GetObject(ctx, &s3api.GetObjectInput{
@@ -128,7 +129,7 @@ func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 		Key:    aws.String(s.prefix + key),
 	})
 	if isNotFound(err) {
-		return nil, notFound(key)
+		return nil, blobkey.NotFound(key)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", key, err)
@@ -162,7 +163,7 @@ func (b *body) Close() error { return b.rc.Close() }
 
 // Delete removes the blob under key.
 func (s *Store) Delete(ctx context.Context, key string) error {
-	if err := checkKey(key); err != nil {
+	if err := blobkey.Check(key); err != nil {
 		return err
 	}
 	_, err := s.client.DeleteObject(ctx, &s3api.DeleteObjectInput{
@@ -180,7 +181,7 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 // List returns the keys that start with prefix, sorted, reading as many
 // pages as the bucket returns.
 func (s *Store) List(ctx context.Context, prefix string) ([]string, error) {
-	if err := checkPrefix(prefix); err != nil {
+	if err := blobkey.CheckPrefix(prefix); err != nil {
 		return nil, err
 	}
 	var keys []string
@@ -210,36 +211,6 @@ func (s *Store) List(ctx context.Context, prefix string) ([]string, error) {
 	return keys, nil
 }
 
-// checkKey refuses keys that blob/dir refuses, so that a key valid on one
-// store is valid on the other: a relative, slash-separated path of
-// non-empty segments other than "." and "..", without backslash or NUL.
-func checkKey(key string) error {
-	if key == "" {
-		return invalid(key, "is empty")
-	}
-	if strings.ContainsAny(key, "\\\x00") {
-		return invalid(key, "contains a backslash or NUL")
-	}
-	for seg := range strings.SplitSeq(key, "/") {
-		switch seg {
-		case "":
-			return invalid(key, "has an empty segment or a leading or trailing '/'")
-		case ".", "..":
-			return invalid(key, "has a '.' or '..' segment")
-		}
-	}
-	return nil
-}
-
-// checkPrefix refuses what blob/dir's List refuses: an absolute prefix or
-// one with a ".." segment.
-func checkPrefix(prefix string) error {
-	if strings.HasPrefix(prefix, "/") || slices.Contains(strings.Split(prefix, "/"), "..") {
-		return invalid(prefix, "must be a relative path without '..'")
-	}
-	return nil
-}
-
 // isNotFound reports whether err is S3's answer for a missing key: the
 // typed NoSuchKey of GetObject, or a bare 404 code.
 func isNotFound(err error) bool {
@@ -258,14 +229,6 @@ func isNotFound(err error) bool {
 		}
 	}
 	return false
-}
-
-func invalid(key, why string) error {
-	return fmt.Errorf("blob key %q %s: %w", key, why, facesnap.ErrInvalid)
-}
-
-func notFound(key string) error {
-	return fmt.Errorf("blob %s: %w", key, facesnap.ErrNotFound)
 }
 
 // redact drops anything but scheme, bucket and path from a URL for an

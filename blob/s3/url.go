@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"facesnap/blob/internal/blobkey"
 )
 
 // config is what a store URL says.
@@ -33,7 +35,7 @@ func parseURL(rawURL string) (config, error) {
 		return config{}, fmt.Errorf("no bucket: want s3://BUCKET")
 	}
 	if p := strings.Trim(u.Path, "/"); p != "" {
-		if err := checkKey(p); err != nil {
+		if err := blobkey.Check(p); err != nil {
 			return config{}, fmt.Errorf("prefix: %w", err)
 		}
 		c.prefix = p + "/"
