@@ -196,8 +196,11 @@ func (s *Service) checkTarget(ctx context.Context, img *engine.Image, target fac
 	t := image.Rect(target.Left, target.Top, target.Left+target.Width, target.Top+target.Height)
 	c, half := image.Pt((t.Min.X+t.Max.X)/2, (t.Min.Y+t.Max.Y)/2), max(t.Dx(), t.Dy())
 	crop := image.Rect(c.X-half, c.Y-half, c.X+half, c.Y+half).Intersect(img.Bounds())
-	sub := image.NewRGBA(image.Rect(0, 0, crop.Dx(), crop.Dy()))
-	draw.Draw(sub, sub.Bounds(), img, crop.Min, draw.Src)
+	// Drawn from the decoded picture, which draw reads fast, and made
+	// ready for the engine once for both detectors.
+	square := image.NewRGBA(image.Rect(0, 0, crop.Dx(), crop.Dy()))
+	draw.Draw(square, square.Bounds(), img.Image, crop.Min, draw.Src)
+	sub := engine.NewImage(square)
 
 	if f, ok := s.Engine.(faceFinder); ok {
 		if rects, err := f.FindFaces(ctx, sub, quickInputSize); err == nil && framed(rects, crop.Min, t) == 1 {
