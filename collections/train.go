@@ -82,11 +82,10 @@ func (s *Service) Train(ctx context.Context, acct facesnap.Account, kind facesna
 		return err
 	}
 	err = s.Store.InTx(ctx, func(st facesnap.Store) error {
-		if _, err := st.CollectionGet(ctx, r); err != nil {
-			return err
-		}
+		// NotFound here is the collection's: a collection never trained
+		// has the zero Training.
 		t, err := st.TrainingGet(ctx, r)
-		if err != nil && !errors.Is(err, facesnap.ErrNotFound) {
+		if err != nil {
 			return err
 		}
 		if unfinished(t) {
@@ -239,17 +238,11 @@ func (s *Service) workTrain(ctx context.Context, op *facesnap.Operation, progres
 // trainingOf reads the training of a collection that must still exist; a
 // collection deleted since Train ends the operation.
 func (s *Service) trainingOf(ctx context.Context, st facesnap.Store, r facesnap.CollectionRef) (facesnap.Training, error) {
-	if _, err := st.CollectionGet(ctx, r); err != nil {
-		if errors.Is(err, facesnap.ErrNotFound) {
-			return facesnap.Training{}, operations.Fail("%s", err.Error())
-		}
-		return facesnap.Training{}, err
-	}
 	t, err := st.TrainingGet(ctx, r)
-	if err != nil && !errors.Is(err, facesnap.ErrNotFound) {
-		return facesnap.Training{}, err
+	if errors.Is(err, facesnap.ErrNotFound) {
+		return facesnap.Training{}, operations.Fail("%s", err.Error())
 	}
-	return t, nil
+	return t, err
 }
 
 // emptyMessage is why training an empty collection fails, as the service
