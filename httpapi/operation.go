@@ -57,18 +57,12 @@ func (s *Server) getOperation(w http.ResponseWriter, r *http.Request, acct faces
 }
 
 // listOperations lists the caller's operations, newest first (extension):
-// `top` (1..1000, default 100) and `before`, a createdTime from the last
-// page, for the next page.
+// `top` (operations.Service.List checks it) and `before`, a createdTime
+// from the last page, for the next page.
 func (s *Server) listOperations(w http.ResponseWriter, r *http.Request, acct facesnap.Account) error {
 	top, err := queryInt(r, "top")
 	if err != nil {
 		return err
-	}
-	if top == 0 {
-		top = 100
-	}
-	if top < 0 || top > facesnap.MaxListTop {
-		return facesnap.Invalidf("Parameter top is invalid: it must be between 1 and %d.", facesnap.MaxListTop)
 	}
 	var before time.Time
 	if v := r.URL.Query().Get("before"); v != "" {

@@ -32,11 +32,18 @@ func (s *Service) Get(ctx context.Context, acct facesnap.Account, id string) (fa
 	return op, nil
 }
 
+// defaultListTop is List's page when top is 0.
+const defaultListTop = 100
+
 // List returns the caller's operations, newest first, created before
-// before (zero: no bound), at most top.
+// before (zero: no bound), at most top: 1 to facesnap.MaxListTop, 0 for
+// defaultListTop.
 func (s *Service) List(ctx context.Context, acct facesnap.Account, before time.Time, top int) ([]facesnap.Operation, error) {
-	if top <= 0 || top > facesnap.MaxListTop {
-		top = facesnap.MaxListTop
+	if top == 0 {
+		top = defaultListTop
+	}
+	if top < 0 || top > facesnap.MaxListTop {
+		return nil, facesnap.Invalidf("Parameter top is invalid: it must be between 1 and %d.", facesnap.MaxListTop)
 	}
 	return s.Store.OperationList(ctx, facesnap.OperationListParams{
 		Account: acct.Name, Kinds: Visible, Before: before, Top: top,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -43,5 +44,21 @@ func TestService_Get(t *testing.T) {
 				t.Fatalf("Get(%s) = %s, %v; want %s, %v", tt.id, got.ID, err, op.ID, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestService_ListTop(t *testing.T) {
+	b := setup(t)
+	svc := &operations.Service{Store: b.store}
+	acct := facesnap.Account{Name: "a"}
+	for _, top := range []int{0, 1, facesnap.MaxListTop} {
+		if _, err := svc.List(context.Background(), acct, time.Time{}, top); err != nil {
+			t.Errorf("List(top %d) = %v", top, err)
+		}
+	}
+	for _, top := range []int{-1, facesnap.MaxListTop + 1} {
+		if _, err := svc.List(context.Background(), acct, time.Time{}, top); !errors.Is(err, facesnap.ErrInvalid) {
+			t.Errorf("List(top %d) = %v, want ErrInvalid", top, err)
+		}
 	}
 }
