@@ -11,6 +11,7 @@ package facesnap
 
 import (
 	"regexp"
+	"slices"
 	"time"
 )
 
@@ -29,13 +30,7 @@ const (
 var Kinds = []Kind{KindFaceList, KindLargeFaceList, KindPersonGroup, KindLargePersonGroup}
 
 // Valid reports whether k is one of the four kinds.
-func (k Kind) Valid() bool {
-	switch k {
-	case KindFaceList, KindLargeFaceList, KindPersonGroup, KindLargePersonGroup:
-		return true
-	}
-	return false
-}
+func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
 
 // HasPersons reports whether faces of this kind belong to persons rather than
 // directly to the collection.

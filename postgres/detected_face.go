@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,23 +17,9 @@ func (s *store) DetectedFaceCreate(ctx context.Context, faces []facesnap.Detecte
 		return nil
 	}
 	return s.writeTx(ctx, func(tx pgx.Tx) error {
-		// A detect is one account's; checking it once gives a missing
-		// account its NotFound without naming the foreign key.
-		checked := ""
-		for _, f := range faces {
-			if f.Account != checked {
-				var one int
-				err := tx.QueryRow(ctx, `SELECT 1 FROM accounts WHERE name = $1`, f.Account).Scan(&one)
-				if errors.Is(err, pgx.ErrNoRows) {
-					return facesnap.NotFound(facesnap.ObjectAccount, f.Account)
-				}
-				if err != nil {
-					return err
-				}
-				checked = f.Account
-			}
-		}
-		// One round trip for the whole detect (up to 100 faces).
+		// One round trip for the whole detect (up to 100 faces). A
+		// missing account is the foreign key's, which interpretError
+		// reports as the account's NotFound.
 		var batch pgx.Batch
 		for _, f := range faces {
 			batch.Queue(`INSERT INTO detected_faces (`+detectedFaceColumns+`)

@@ -89,7 +89,7 @@ func (s *store) FaceAdd(ctx context.Context, p facesnap.FaceAddParams) error {
 		f := p.Face
 		var n int
 		pk, err := lockCollection(ctx, tx, p.Ref, `last_seq = last_seq + 1, face_count = face_count + 1`,
-			`, last_seq, face_count`, nil, &f.Seq, &n)
+			`, last_seq, face_count`, &f.Seq, &n)
 		if err != nil {
 			return err
 		}
@@ -213,7 +213,7 @@ func (s *store) FaceUpdate(ctx context.Context, p facesnap.FaceUpdateParams) err
 // (collection, then the person's faces) cannot deadlock.
 func (s *store) FaceDelete(ctx context.Context, ref facesnap.CollectionRef, personID, faceID string) error {
 	return s.writeTx(ctx, func(tx pgx.Tx) error {
-		pk, err := lockCollection(ctx, tx, ref, `face_count = face_count - 1`, ``, nil)
+		pk, err := lockCollection(ctx, tx, ref, `face_count = face_count - 1`, ``)
 		if err != nil {
 			return err
 		}

@@ -14,18 +14,18 @@ import (
 // arguments follow the ref's as $4.... It returns the key and what
 // returning names. Writes that add to a collection call it first, so they
 // run one at a time per collection, on every node.
-func lockCollection(ctx context.Context, q querier, ref facesnap.CollectionRef, set, returning string, args []any, dest ...any) (int64, error) {
+func lockCollection(ctx context.Context, q querier, ref facesnap.CollectionRef, set, returning string, dest ...any) (int64, error) {
 	var pk int64
 	err := q.QueryRow(ctx,
 		`UPDATE collections SET `+set+` WHERE `+visible+` RETURNING pk`+returning,
-		refArgs(ref, args...)...).Scan(append([]any{&pk}, dest...)...)
+		refArgs(ref)...).Scan(append([]any{&pk}, dest...)...)
 	return pk, interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
 }
 
 func (s *store) PersonCreate(ctx context.Context, p facesnap.PersonCreateParams) error {
 	return s.writeTx(ctx, func(tx pgx.Tx) error {
 		var n int
-		pk, err := lockCollection(ctx, tx, p.Ref, `person_count = person_count + 1`, `, person_count`, nil, &n)
+		pk, err := lockCollection(ctx, tx, p.Ref, `person_count = person_count + 1`, `, person_count`, &n)
 		if err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ func (s *store) PersonUpdate(ctx context.Context, p facesnap.PersonUpdateParams)
 
 func (s *store) PersonDelete(ctx context.Context, ref facesnap.CollectionRef, personID string) error {
 	return s.writeTx(ctx, func(tx pgx.Tx) error {
-		pk, err := lockCollection(ctx, tx, ref, `person_count = person_count - 1`, ``, nil)
+		pk, err := lockCollection(ctx, tx, ref, `person_count = person_count - 1`, ``)
 		if err != nil {
 			return err
 		}

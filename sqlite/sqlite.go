@@ -302,7 +302,6 @@ func cloneValues(v url.Values) url.Values {
 // (txq). Both run a statement prepared at Open when its text is one of
 // the hot ones, and prepare it anew otherwise.
 type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
@@ -312,13 +311,6 @@ type querier interface {
 type pool struct {
 	db *sql.DB
 	ps prepared
-}
-
-func (p pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := p.ps[query]; st != nil {
-		return st.ExecContext(ctx, args...)
-	}
-	return p.db.ExecContext(ctx, query, args...)
 }
 
 // The prepared reads are lookups by key that read a handful of rows, done

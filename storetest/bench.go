@@ -60,7 +60,7 @@ func benchFace(n int, personID string) facesnap.Face {
 		feature[i] = float32(n+i) / 1000
 	}
 	return facesnap.Face{
-		ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", n), PersonID: personID, UserData: "bench",
+		ID: uuid(n), PersonID: personID, UserData: "bench",
 		Rect: facesnap.Rect{Left: 1, Top: 2, Width: 100, Height: 120}, DetectionModel: "detection_03", Feature: feature,
 	}
 }
