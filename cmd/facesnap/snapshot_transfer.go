@@ -93,24 +93,21 @@ func exportSnapshot(cmd *cobra.Command, c *client.Client, snapshotID, path strin
 	return fileSummary{File: path, SnapshotID: snapshotID, Persons: sum.Persons, Faces: sum.Faces, Size: sum.Size, SHA256: sum.SHA256}, nil
 }
 
-// verifyFile checks a snapshot file locally and explains a refusal in
-// terms of the file.
-func verifyFile(path string) (snapfile.Summary, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return snapfile.Summary{}, err
-	}
-	defer f.Close()
-	_, sum, err := snapfile.Verify(f)
+// verifyFile checks the snapshot file f, named path, locally and
+// explains a refusal in terms of the file. It leaves f at its start, so
+// that what was checked is what is uploaded.
+func verifyFile(f *os.File, path string) error {
+	_, _, err := snapfile.Verify(f)
 	switch {
 	case errors.Is(err, snapfile.ErrVersion):
-		return sum, fmt.Errorf("%s was written by a newer facesnap; upgrade to read it: %w", path, err)
+		return fmt.Errorf("%s was written by a newer facesnap; upgrade to read it: %w", path, err)
 	case errors.Is(err, snapfile.ErrCorrupt):
-		return sum, fmt.Errorf("%s is damaged (truncated, edited or not a snapshot file), refusing to upload it: %w", path, err)
+		return fmt.Errorf("%s is damaged (truncated, edited or not a snapshot file), refusing to upload it: %w", path, err)
 	case err != nil:
-		return sum, fmt.Errorf("read %s: %w", path, err)
+		return fmt.Errorf("read %s: %w", path, err)
 	}
-	return sum, nil
+	_, err = f.Seek(0, io.SeekStart)
+	return err
 }
 
 func (m *Main) snapshotImportCommand(o *apiOptions) *cobra.Command {
@@ -128,14 +125,14 @@ is uploaded. Without --apply-scope only this account may apply the snapshot.`,
 			if err != nil {
 				return err
 			}
-			if _, err := verifyFile(a[0]); err != nil {
-				return err
-			}
 			f, err := os.Open(a[0])
 			if err != nil {
 				return err
 			}
 			defer f.Close()
+			if err := verifyFile(f, a[0]); err != nil {
+				return err
+			}
 			s, err := c.ImportSnapshot(cmd.Context(), f, client.ImportSnapshotRequest{ApplyScope: splitList(scope), UserData: userData})
 			if err != nil {
 				return err
