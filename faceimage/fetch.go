@@ -139,14 +139,14 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) ([]byte, error) {
 		return nil, errDownload(fmt.Sprintf("status %d", resp.StatusCode))
 	}
 	if resp.ContentLength > f.maxBytes {
-		return nil, errTooBig()
+		return nil, ErrTooBig
 	}
 	data, err := readBody(io.LimitReader(resp.Body, f.maxBytes+1), resp.ContentLength, f.maxBytes+1)
 	if err != nil {
 		return nil, f.fetchError(ctx, fctx, err)
 	}
 	if int64(len(data)) > f.maxBytes {
-		return nil, errTooBig()
+		return nil, ErrTooBig
 	}
 	return data, nil
 }

@@ -72,7 +72,7 @@ func Decode(data []byte) (*Image, error) {
 	case len(data) < MinImageBytes:
 		return nil, errTooSmall()
 	case len(data) > MaxImageBytes:
-		return nil, errTooBig()
+		return nil, ErrTooBig
 	}
 
 	format, ok := sniff(data)
@@ -128,9 +128,9 @@ func errTooSmall() error {
 	return &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImageSize, Message: "Image size is too small."}
 }
 
-func errTooBig() error {
-	return &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImageSize, Message: "Image size is too big."}
-}
+// ErrTooBig refuses an image over MaxImageBytes, with the service's
+// message.
+var ErrTooBig = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImageSize, Message: "Image size is too big."}
 
 func errDecode() error {
 	return &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImage, Message: "Decoding error, image format unsupported."}

@@ -8,17 +8,13 @@ import (
 
 	"facesnap"
 	"facesnap/collections"
+	"facesnap/faceimage"
 )
 
 // maxImageBody caps an image body: the API's 6 MB limit plus slack, so
 // that faceimage can tell an image that is slightly too big (with the
 // service's message) while a huge body is refused without reading it.
-const (
-	maxImageSize = 6 << 20
-	maxImageBody = maxImageSize + 64<<10
-)
-
-var errImageTooLarge = &facesnap.InvalidError{Reason: facesnap.ReasonInvalidImageSize, Message: "Image size is too big: the maximum is 6 MB."}
+const maxImageBody = faceimage.MaxImageBytes + 64<<10
 
 // faceJSON is PersistedFace on the wire.
 type faceJSON struct {
@@ -100,7 +96,7 @@ func readImage(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxImageBody))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return nil, errImageTooLarge
+		return nil, faceimage.ErrTooBig
 	}
 	return data, err
 }
