@@ -156,13 +156,10 @@ func (s *Service) describeFace(ctx context.Context, u upright, target *facesnap.
 	return det.Rect, feature, nil
 }
 
-// minFaceSide is the service's smallest detectable face, in a picture of
-// up to refWidth × refHeight; a larger picture needs a proportionally
-// larger face.
-const (
-	minFaceSide         = 36
-	refWidth, refHeight = 1920, 1080
-)
+// refWidth × refHeight is the largest picture in which the service
+// detects faces down to faceimage.MinFaceSize; a larger picture needs
+// proportionally larger faces.
+const refWidth, refHeight = 1920, 1080
 
 // detectable keeps the faces the service documents it can detect. A
 // smaller box is a guess too rough to persist or to compare later, and
@@ -172,7 +169,7 @@ func detectable(faces []engine.Detection, u upright) []engine.Detection {
 	w, h := u.size()
 	long, short := max(w, h), min(w, h)
 	scale := max(1, float64(long)/refWidth, float64(short)/refHeight)
-	side := int(math.Ceil(minFaceSide * scale))
+	side := int(math.Ceil(faceimage.MinFaceSize * scale))
 	kept := faces[:0:0]
 	for _, f := range faces {
 		if f.Rect.Width >= side && f.Rect.Height >= side {
@@ -251,7 +248,7 @@ func framed(rects []facesnap.Rect, at image.Point, target image.Rectangle) int {
 	var faces []image.Rectangle
 	for _, r := range rects {
 		b := image.Rect(r.Left, r.Top, r.Left+r.Width, r.Top+r.Height).Add(at)
-		if b.Dx() < minFaceSide || b.Dy() < minFaceSide || 2*area(b.Intersect(target)) < area(b) {
+		if b.Dx() < faceimage.MinFaceSize || b.Dy() < faceimage.MinFaceSize || 2*area(b.Intersect(target)) < area(b) {
 			continue
 		}
 		center := image.Pt((b.Min.X+b.Max.X)/2, (b.Min.Y+b.Max.Y)/2)
