@@ -7,6 +7,10 @@ import (
 	"facesnap"
 )
 
+// visible selects a visible collection by its reference: account, kind
+// and id, in that order.
+const visible = "account = ? AND kind = ? AND ext_id = ? AND state = 'visible'"
+
 const collectionColumns = `account, kind, ext_id, name, user_data, recognition_model, created_at`
 
 func scanCollection(row interface{ Scan(...any) error }, extra ...any) (facesnap.Collection, error) {
@@ -19,11 +23,11 @@ func scanCollection(row interface{ Scan(...any) error }, extra ...any) (facesnap
 
 const (
 	sqlCollectionPK = `SELECT pk FROM collections
-		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`
+		 WHERE ` + visible
 	sqlCollectionGet = `SELECT ` + collectionColumns + ` FROM collections
-		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`
+		 WHERE ` + visible
 	sqlCollectionStats = `SELECT person_count, face_count, last_seq FROM collections
-		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`
+		 WHERE ` + visible
 )
 
 // collectionPK returns the key of the visible collection ref names.
@@ -97,7 +101,7 @@ func (s *store) CollectionUpdate(ctx context.Context, p facesnap.CollectionUpdat
 	return s.writeTx(ctx, func(tx *txq) error {
 		res, err := tx.ExecContext(ctx,
 			`UPDATE collections SET name = coalesce(?, name), user_data = coalesce(?, user_data)
-			 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
+			 WHERE `+visible,
 			p.Name, p.UserData, p.Ref.Account, p.Ref.Kind, p.Ref.ID)
 		return mustAffect(res, err, facesnap.ObjectOf(p.Ref.Kind), p.Ref.ID)
 	})
@@ -107,7 +111,7 @@ func (s *store) CollectionDelete(ctx context.Context, ref facesnap.CollectionRef
 	return s.writeTx(ctx, func(tx *txq) error {
 		res, err := tx.ExecContext(ctx,
 			`DELETE FROM collections
-			 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
+			 WHERE `+visible,
 			ref.Account, ref.Kind, ref.ID)
 		return mustAffect(res, err, facesnap.ObjectOf(ref.Kind), ref.ID)
 	})

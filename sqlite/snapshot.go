@@ -21,7 +21,7 @@ func (s *store) CollectionDump(ctx context.Context, ref facesnap.CollectionRef, 
 		c, err := scanCollection(q.QueryRowContext(ctx,
 			`SELECT `+collectionColumns+`, pk, person_count, face_count, last_seq, `+trainingColumns+`
 			 FROM collections
-			 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`,
+			 WHERE `+visible,
 			ref.Account, ref.Kind, ref.ID),
 			append([]any{&pk, &st.Persons, &st.Faces, &st.MaxSeq}, tdest...)...)
 		if err != nil {

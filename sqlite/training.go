@@ -10,7 +10,7 @@ const trainingColumns = `training_status, training_created_at, training_last_act
 	training_last_success_at, training_message, training_seq`
 
 const sqlTrainingGet = `SELECT ` + trainingColumns + ` FROM collections
-		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = 'visible'`
+		 WHERE ` + visible
 
 // trainingDest returns the scan destinations of trainingColumns into t, and
 // the func that converts the times once the row is scanned.
