@@ -123,7 +123,7 @@ func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 		return nil, err
 	}
 	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+	if vanished(err) {
 		return nil, blobkey.NotFound(key)
 	}
 	if err != nil {
@@ -151,7 +151,7 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 		return err
 	}
 	fi, err := os.Lstat(path)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+	if vanished(err) {
 		return nil
 	}
 	if err != nil {
@@ -163,15 +163,26 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("delete %s: %w", key, err)
 	}
-	// Removing a directory fails while it holds anything, a blob or
-	// another process's temporary file, which makes this safe without
-	// a lock; the first failure ends it.
-	for d := filepath.Dir(path); d != s.root; d = filepath.Dir(d) {
+	s.pruneEmpty(filepath.Dir(path))
+	return nil
+}
+
+// pruneEmpty removes dir and its parents below the root while they are
+// empty. Removing a directory fails while it holds anything, a blob or
+// another process's temporary file, which makes this safe without a
+// lock; the first failure ends it.
+func (s *Store) pruneEmpty(dir string) {
+	for d := dir; d != s.root; d = filepath.Dir(d) {
 		if os.Remove(d) != nil {
-			break
+			return
 		}
 	}
-	return nil
+}
+
+// vanished reports an error of a path that does not exist (any more):
+// another process may delete blobs at any time.
+func vanished(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
 }
 
 // List returns the keys that start with prefix, sorted. Prefix need not
@@ -189,7 +200,7 @@ func (s *Store) List(ctx context.Context, prefix string) ([]string, error) {
 	err := filepath.WalkDir(start, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			// Gone since it was listed: another process deleted it.
-			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+			if vanished(err) {
 				return nil
 			}
 			return err

@@ -2,13 +2,11 @@ package dir
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"facesnap/blob/internal/blobkey"
@@ -23,7 +21,7 @@ func (s *Store) RemoveStale(ctx context.Context, olderThan time.Duration) (int, 
 	n := 0
 	err := filepath.WalkDir(s.root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+			if vanished(err) {
 				return nil
 			}
 			return err
@@ -40,12 +38,7 @@ func (s *Store) RemoveStale(ctx context.Context, olderThan time.Duration) (int, 
 		}
 		if err := os.Remove(path); err == nil {
 			n++
-			// An emptied directory goes too, as Delete does it.
-			for dir := filepath.Dir(path); dir != s.root; dir = filepath.Dir(dir) {
-				if os.Remove(dir) != nil {
-					break
-				}
-			}
+			s.pruneEmpty(filepath.Dir(path)) // as Delete does
 		}
 		return nil
 	})
