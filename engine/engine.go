@@ -180,13 +180,10 @@ func (e *Engine) DetectWith(ctx context.Context, img image.Image, d Detector) ([
 	case SSDMobilenetV1:
 		raw = e.ssd.detect(p.rgb, e.MinConfidence, e.MaxResults)
 	case TinyFaceDetector:
-		if e.tiny == nil {
-			return nil, e.tinyErr
+		var err error
+		if raw, err = e.tinyDetect(p, e.TinyInputSize); err != nil {
+			return nil, err
 		}
-		if e.TinyInputSize <= 0 || e.TinyInputSize%32 != 0 {
-			return nil, fmt.Errorf("tiny face detector: input size %d is not a positive multiple of 32", e.TinyInputSize)
-		}
-		raw = e.tiny.detect(p.rgb, e.TinyInputSize, e.TinyScoreThreshold)
 	default:
 		return nil, fmt.Errorf("unknown detector %d", d)
 	}
@@ -220,19 +217,27 @@ func (e *Engine) FindFaces(ctx context.Context, img image.Image, inputSize int) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	p := NewImage(img)
+	raw, err := e.tinyDetect(p, inputSize)
+	if err != nil {
+		return nil, err
+	}
+	rects := make([]facesnap.Rect, 0, len(raw))
+	for _, r := range raw {
+		rects = append(rects, clampRect(roundRect(Box{r.x, r.y, r.w, r.h}), p.rgb.w, p.rgb.h))
+	}
+	return rects, nil
+}
+
+// tinyDetect runs the tiny detector on p at inputSize, if it is loaded.
+func (e *Engine) tinyDetect(p *Image, inputSize int) ([]rawDetection, error) {
 	if e.tiny == nil {
 		return nil, e.tinyErr
 	}
 	if inputSize <= 0 || inputSize%32 != 0 {
 		return nil, fmt.Errorf("tiny face detector: input size %d is not a positive multiple of 32", inputSize)
 	}
-	p := NewImage(img)
-	raw := e.tiny.detect(p.rgb, inputSize, e.TinyScoreThreshold)
-	rects := make([]facesnap.Rect, 0, len(raw))
-	for _, r := range raw {
-		rects = append(rects, clampRect(roundRect(Box{r.x, r.y, r.w, r.h}), p.rgb.w, p.rgb.h))
-	}
-	return rects, nil
+	return e.tiny.detect(p.rgb, inputSize, e.TinyScoreThreshold), nil
 }
 
 // Locate computes the landmarks of a face the caller placed at r (the
