@@ -137,3 +137,15 @@ func groupRunE(cmd *cobra.Command, a []string) error {
 	}
 	return cmd.Help()
 }
+
+// personsOf returns the persons of a PersonGroup or LargePersonGroup;
+// ok is false for a type whose faces belong to no person.
+func personsOf(c *client.Client, t client.SnapshotObjectType, group string) (persons client.Persons, ok bool) {
+	switch t {
+	case client.SnapshotPersonGroup:
+		return c.PersonGroups().Persons(group), true
+	case client.SnapshotLargePersonGroup:
+		return c.LargePersonGroups().Persons(group), true
+	}
+	return client.Persons{}, false
+}

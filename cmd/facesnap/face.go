@@ -90,18 +90,16 @@ func faceAdder(c *client.Client, fo faceAddOptions) (addFunc, error) {
 	if fo.group == "" {
 		return nil, usageErrorf("face add needs --group")
 	}
-	hasPersons := t == client.SnapshotPersonGroup || t == client.SnapshotLargePersonGroup
+	persons, hasPersons := personsOf(c, t, fo.group)
 	switch {
 	case hasPersons && fo.person == "":
 		return nil, usageErrorf("face add to a %s needs --person", t)
 	case !hasPersons && fo.person != "":
 		return nil, usageErrorf("a %s has no persons: drop --person", t)
+	case hasPersons:
+		return persons.Faces(fo.person).Add, nil
 	}
 	switch t {
-	case client.SnapshotPersonGroup:
-		return c.PersonGroups().Persons(fo.group).Faces(fo.person).Add, nil
-	case client.SnapshotLargePersonGroup:
-		return c.LargePersonGroups().Persons(fo.group).Faces(fo.person).Add, nil
 	case client.SnapshotFaceList:
 		return c.FaceLists().Faces(fo.group).Add, nil
 	default:

@@ -35,13 +35,8 @@ func (m *Main) personCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var persons client.Persons
-			switch t {
-			case client.SnapshotPersonGroup:
-				persons = c.PersonGroups().Persons(group)
-			case client.SnapshotLargePersonGroup:
-				persons = c.LargePersonGroups().Persons(group)
-			default:
+			persons, ok := personsOf(c, t, group)
+			if !ok {
 				return usageErrorf("--type %s has no persons: use PersonGroup or LargePersonGroup", t)
 			}
 			p, err := persons.Create(cmd.Context(), body)
