@@ -25,7 +25,7 @@ func (s *Service) Create(ctx context.Context, acct facesnap.Account, p CreatePar
 	if !facesnap.ValidID(p.ID) {
 		return facesnap.Invalidf("%s ID is invalid. Valid character is English letter in lower case, digit, '-' or '_'. Maximum length is %d.", phrase(p.Kind), facesnap.MaxIDLength)
 	}
-	if err := checkName(p.Name, true); err != nil {
+	if err := checkName(p.Name); err != nil {
 		return err
 	}
 	if err := checkUserData(p.UserData, facesnap.MaxUserDataLength); err != nil {
@@ -104,17 +104,17 @@ type UpdateParams struct {
 	UserData *string
 }
 
-func (p UpdateParams) check(maxUserData int) error {
+func (p UpdateParams) check() error {
 	if p.Name == nil && p.UserData == nil {
 		return errNothingToUpdate
 	}
 	if p.Name != nil {
-		if err := checkName(*p.Name, true); err != nil {
+		if err := checkName(*p.Name); err != nil {
 			return err
 		}
 	}
 	if p.UserData != nil {
-		if err := checkUserData(*p.UserData, maxUserData); err != nil {
+		if err := checkUserData(*p.UserData, facesnap.MaxUserDataLength); err != nil {
 			return err
 		}
 	}
@@ -126,7 +126,7 @@ func (s *Service) Update(ctx context.Context, acct facesnap.Account, kind facesn
 	if err := checkExistingID(kind, id); err != nil {
 		return err
 	}
-	if err := p.check(facesnap.MaxUserDataLength); err != nil {
+	if err := p.check(); err != nil {
 		return err
 	}
 	return s.Store.CollectionUpdate(ctx, facesnap.CollectionUpdateParams{Ref: ref(acct, kind, id), Name: p.Name, UserData: p.UserData})

@@ -133,8 +133,8 @@ func checkUUID(o facesnap.Object, id string) (string, error) {
 	return strings.ToLower(id), nil
 }
 
-func checkName(name string, required bool) error {
-	if required && name == "" {
+func checkName(name string) error {
+	if name == "" {
 		return facesnap.Invalidf("Name is required and cannot be empty.")
 	}
 	if n := len([]rune(name)); n > facesnap.MaxNameLength {

@@ -36,7 +36,7 @@ func (s *Service) CreatePerson(ctx context.Context, acct facesnap.Account, kind 
 	if err := checkExistingID(kind, groupID); err != nil {
 		return facesnap.Person{}, err
 	}
-	if err := checkName(p.Name, true); err != nil {
+	if err := checkName(p.Name); err != nil {
 		return facesnap.Person{}, err
 	}
 	if err := checkUserData(p.UserData, facesnap.MaxUserDataLength); err != nil {
@@ -87,7 +87,7 @@ func (s *Service) UpdatePerson(ctx context.Context, acct facesnap.Account, kind 
 	if err != nil {
 		return err
 	}
-	if err := p.check(facesnap.MaxUserDataLength); err != nil {
+	if err := p.check(); err != nil {
 		return err
 	}
 	return s.Store.PersonUpdate(ctx, facesnap.PersonUpdateParams{Ref: ref(acct, kind, groupID), PersonID: personID, Name: p.Name, UserData: p.UserData})

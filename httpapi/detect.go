@@ -77,24 +77,19 @@ func toDetectedFaceJSON(f collections.DetectedFace, withModel bool) detectedFace
 	return out
 }
 
-// queryBoolDefault parses an optional boolean query parameter that
-// defaults to def.
-func queryBoolDefault(r *http.Request, name string, def bool) (bool, error) {
-	if !r.URL.Query().Has(name) || r.URL.Query().Get(name) == "" {
-		return def, nil
-	}
-	return queryBool(r, name)
-}
-
 func (s *Server) registerDetectRoutes() {
 	s.handle("POST /detect", s.detect)
 }
 
 func (s *Server) detect(w http.ResponseWriter, r *http.Request, acct facesnap.Account) error {
 	q := r.URL.Query()
-	returnFaceID, err := queryBoolDefault(r, "returnFaceId", true)
-	if err != nil {
-		return err
+	// returnFaceId defaults to true, unlike the other flags.
+	returnFaceID := true
+	if q.Get("returnFaceId") != "" {
+		var err error
+		if returnFaceID, err = queryBool(r, "returnFaceId"); err != nil {
+			return err
+		}
 	}
 	landmarks, err := queryBool(r, "returnFaceLandmarks")
 	if err != nil {

@@ -217,7 +217,7 @@ func errRateLimited(wait time.Duration) error {
 	}
 }
 
-func (s *Server) limit(_ http.ResponseWriter, acct facesnap.Account) error {
+func (s *Server) limit(acct facesnap.Account) error {
 	if s.limiter == nil {
 		return nil
 	}

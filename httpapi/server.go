@@ -126,7 +126,7 @@ func (s *Server) authenticated(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		acct, err := s.authenticate(r)
 		if err == nil {
-			err = s.limit(w, acct)
+			err = s.limit(acct)
 		}
 		if err == nil {
 			err = h(w, r, acct)

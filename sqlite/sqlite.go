@@ -423,7 +423,9 @@ func (s *store) InTx(ctx context.Context, fn func(facesnap.Store) error) error {
 		return fn(s) // nested: the outer transaction decides
 	}
 	return s.writeTx(ctx, func(tx *txq) error {
-		return fn(&store{write: s.write, read: s.read, wps: s.wps, rps: s.rps, ckpt: s.ckpt, tx: tx})
+		in := *s
+		in.tx = tx
+		return fn(&in)
 	})
 }
 
