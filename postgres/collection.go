@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"facesnap"
+	"facesnap/internal/storecodec"
 )
 
 const collectionColumns = `account, kind, ext_id, name, user_data, recognition_model, created_at`
@@ -23,7 +24,7 @@ func scanCollection(row pgx.Row, extra ...any) (facesnap.Collection, error) {
 	var c facesnap.Collection
 	var created int64
 	err := row.Scan(append([]any{&c.Account, &c.Kind, &c.ID, &c.Name, &c.UserData, &c.RecognitionModel, &created}, extra...)...)
-	c.CreatedAt = timeAt(created)
+	c.CreatedAt = storecodec.TimeAt(created)
 	return c, err
 }
 
@@ -58,7 +59,7 @@ func insertCollection(ctx context.Context, tx pgx.Tx, c facesnap.Collection, sta
 	}
 	_, err := tx.Exec(ctx,
 		`INSERT INTO collections (`+collectionColumns+`, state, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		c.Account, string(c.Kind), c.ID, c.Name, c.UserData, c.RecognitionModel, nanos(c.CreatedAt), state, owner)
+		c.Account, string(c.Kind), c.ID, c.Name, c.UserData, c.RecognitionModel, storecodec.Nanos(c.CreatedAt), state, owner)
 	return interpretError(err, facesnap.ObjectOf(c.Kind), c.ID)
 }
 

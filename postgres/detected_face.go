@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"facesnap"
+	"facesnap/internal/storecodec"
 )
 
 const detectedFaceColumns = `face_id, account, rect_left, rect_top, rect_width, rect_height,
@@ -25,7 +26,7 @@ func (s *store) DetectedFaceCreate(ctx context.Context, faces []facesnap.Detecte
 			batch.Queue(`INSERT INTO detected_faces (`+detectedFaceColumns+`)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 				f.ID, f.Account, int32(f.Rect.Left), int32(f.Rect.Top), int32(f.Rect.Width), int32(f.Rect.Height),
-				f.DetectionModel, f.RecognitionModel, encodeFeature(f.Feature), nanos(f.CreatedAt), nanos(f.ExpiresAt))
+				f.DetectionModel, f.RecognitionModel, storecodec.EncodeFeature(f.Feature), storecodec.Nanos(f.CreatedAt), storecodec.Nanos(f.ExpiresAt))
 		}
 		br := tx.SendBatch(ctx, &batch)
 		for _, f := range faces {
@@ -49,15 +50,15 @@ func (s *store) DetectedFaceGet(ctx context.Context, account, faceID string) (fa
 	if err != nil {
 		return facesnap.DetectedFace{}, interpretError(err, facesnap.ObjectFace, faceID)
 	}
-	f.Feature = decodeFeature(feature)
-	f.CreatedAt, f.ExpiresAt = timeAt(created), timeAt(expires)
+	f.Feature = storecodec.DecodeFeature(feature)
+	f.CreatedAt, f.ExpiresAt = storecodec.TimeAt(created), storecodec.TimeAt(expires)
 	return f, nil
 }
 
 func (s *store) DetectedFacePurge(ctx context.Context, expiredBefore time.Time) (int64, error) {
 	var n int64
 	err := s.write(ctx, func(q querier) error {
-		tag, err := q.Exec(ctx, `DELETE FROM detected_faces WHERE expires_at < $1`, nanos(expiredBefore))
+		tag, err := q.Exec(ctx, `DELETE FROM detected_faces WHERE expires_at < $1`, storecodec.Nanos(expiredBefore))
 		n = tag.RowsAffected()
 		return err
 	})

@@ -2,13 +2,12 @@ package postgres
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
-	"math"
 
 	"github.com/jackc/pgx/v5"
 
 	"facesnap"
+	"facesnap/internal/storecodec"
 )
 
 // Features are bytea holding little-endian float32s, the bytes the sqlite
@@ -45,8 +44,8 @@ func scanFace(row pgx.Row, extra ...any) (f facesnap.Face, ok bool, err error) {
 	if personID != nil {
 		f.PersonID = *personID
 	}
-	f.Feature = decodeFeature(feature)
-	f.CreatedAt = timeAt(created)
+	f.Feature = storecodec.DecodeFeature(feature)
+	f.CreatedAt = storecodec.TimeAt(created)
 	return f, true, nil
 }
 
@@ -54,31 +53,7 @@ func scanFace(row pgx.Row, extra ...any) (f facesnap.Face, ok bool, err error) {
 // and INSERT take them.
 func faceRow(pk int64, f facesnap.Face) []any {
 	return []any{pk, f.ID, nullable(f.PersonID), f.UserData, int32(f.Rect.Left), int32(f.Rect.Top),
-		int32(f.Rect.Width), int32(f.Rect.Height), f.DetectionModel, encodeFeature(f.Feature), f.Seq, nanos(f.CreatedAt)}
-}
-
-// encodeFeature stores a descriptor as little-endian float32s; nil stays
-// NULL.
-func encodeFeature(v []float32) []byte {
-	if v == nil {
-		return nil
-	}
-	b := make([]byte, 0, 4*len(v))
-	for _, x := range v {
-		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
-	}
-	return b
-}
-
-func decodeFeature(b []byte) []float32 {
-	if b == nil {
-		return nil
-	}
-	v := make([]float32, len(b)/4)
-	for i := range v {
-		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-	}
-	return v
+		int32(f.Rect.Width), int32(f.Rect.Height), f.DetectionModel, storecodec.EncodeFeature(f.Feature), f.Seq, storecodec.Nanos(f.CreatedAt)}
 }
 
 // FaceAdd locks the collection by taking the next Seq, so Seqs are

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+
+	"facesnap/internal/storecodec"
 )
 
 // BenchmarkFeatureType prices the feature column's type: bytea (what the
@@ -38,10 +40,10 @@ func BenchmarkFeatureType(b *testing.B) {
 		value       func() any
 		check       func(pgx.Rows) error
 	}{
-		{"Bytea", "feature_bytea", func() any { return encodeFeature(feature) }, func(r pgx.Rows) error {
+		{"Bytea", "feature_bytea", func() any { return storecodec.EncodeFeature(feature) }, func(r pgx.Rows) error {
 			var b []byte
 			err := r.Scan(&b)
-			_ = decodeFeature(b)
+			_ = storecodec.DecodeFeature(b)
 			return err
 		}},
 		{"RealArray", "feature_real", func() any { return feature }, func(r pgx.Rows) error {

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"facesnap"
+	"facesnap/internal/storecodec"
 )
 
 // BenchmarkLoadMethod compares the two ways to send CollectionLoad's
@@ -103,8 +104,8 @@ func insertUnnest(ctx context.Context, tx pgx.Tx, pk int64, faces []facesnap.Fac
 		ids, persons, users = append(ids, f.ID), append(persons, nullable(f.PersonID)), append(users, f.UserData)
 		left, top = append(left, int32(f.Rect.Left)), append(top, int32(f.Rect.Top))
 		w, h = append(w, int32(f.Rect.Width)), append(h, int32(f.Rect.Height))
-		models, features = append(models, f.DetectionModel), append(features, encodeFeature(f.Feature))
-		seqs, created = append(seqs, f.Seq), append(created, nanos(f.CreatedAt))
+		models, features = append(models, f.DetectionModel), append(features, storecodec.EncodeFeature(f.Feature))
+		seqs, created = append(seqs, f.Seq), append(created, storecodec.Nanos(f.CreatedAt))
 	}
 	_, err := tx.Exec(ctx,
 		`INSERT INTO faces (collection, `+faceColumns+`)

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"facesnap"
+	"facesnap/internal/storecodec"
 )
 
 const operationColumns = `id, account, kind, args, status, created_at, last_action_at, resource_location,
@@ -21,7 +22,7 @@ func scanOperation(row pgx.Row) (facesnap.Operation, error) {
 	var created, action, lease, finished int64
 	err := row.Scan(&op.ID, &op.Account, &op.Kind, &op.Args, &op.Status, &created, &action,
 		&op.ResourceLocation, &op.Message, &op.Done, &op.Total, &op.Attempt, &op.LeaseOwner, &lease, &finished)
-	op.CreatedAt, op.LastActionAt, op.LeaseUntil, op.FinishedAt = timeAt(created), timeAt(action), timeAt(lease), timeAt(finished)
+	op.CreatedAt, op.LastActionAt, op.LeaseUntil, op.FinishedAt = storecodec.TimeAt(created), storecodec.TimeAt(action), storecodec.TimeAt(lease), storecodec.TimeAt(finished)
 	return op, err
 }
 
@@ -35,9 +36,9 @@ func (s *store) OperationCreate(ctx context.Context, op facesnap.Operation) erro
 		_, err := q.Exec(ctx,
 			`INSERT INTO operations (`+operationColumns+`)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-			op.ID, op.Account, string(op.Kind), op.Args, string(op.Status), nanos(op.CreatedAt), nanos(op.LastActionAt),
+			op.ID, op.Account, string(op.Kind), op.Args, string(op.Status), storecodec.Nanos(op.CreatedAt), storecodec.Nanos(op.LastActionAt),
 			op.ResourceLocation, op.Message, op.Done, op.Total, op.Attempt, op.LeaseOwner,
-			nanos(op.LeaseUntil), nanos(op.FinishedAt))
+			storecodec.Nanos(op.LeaseUntil), storecodec.Nanos(op.FinishedAt))
 		return interpretError(err, facesnap.ObjectOperation, op.ID)
 	})
 }
@@ -105,7 +106,7 @@ func (s *store) OperationClaim(ctx context.Context, p facesnap.OperationClaimPar
 			   ORDER BY created_at, id LIMIT 1
 			   FOR UPDATE SKIP LOCKED)
 			 RETURNING `+operationColumns,
-			p.Owner, nanos(p.LeaseUntil), nanos(p.Now), kinds(p.Kinds)))
+			p.Owner, storecodec.Nanos(p.LeaseUntil), storecodec.Nanos(p.Now), kinds(p.Kinds)))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return &facesnap.NotFoundError{Object: facesnap.ObjectOperation, Message: "No operation is waiting."}
 		}
@@ -122,7 +123,7 @@ func (s *store) OperationHeartbeat(ctx context.Context, p facesnap.OperationHear
 		tag, err := q.Exec(ctx,
 			`UPDATE operations SET lease_until = $1, last_action_at = $2, done = $3, total = $4
 			 WHERE id = $5 AND lease_owner = $6 AND status = 'running'`,
-			nanos(p.LeaseUntil), nanos(p.Now), p.Done, p.Total, p.ID, p.Owner)
+			storecodec.Nanos(p.LeaseUntil), storecodec.Nanos(p.Now), p.Done, p.Total, p.ID, p.Owner)
 		return lostLease(tag, err, p.ID)
 	})
 }
@@ -136,7 +137,7 @@ func (s *store) OperationFinish(ctx context.Context, p facesnap.OperationFinishP
 			`UPDATE operations SET status = $1, resource_location = $2, message = $3,
 			   last_action_at = $4, finished_at = $4, done = $5, total = $6
 			 WHERE id = $7 AND lease_owner = $8 AND status = 'running'`,
-			string(p.Status), p.ResourceLocation, p.Message, nanos(p.Now), p.Done, p.Total, p.ID, p.Owner)
+			string(p.Status), p.ResourceLocation, p.Message, storecodec.Nanos(p.Now), p.Done, p.Total, p.ID, p.Owner)
 		return lostLease(tag, err, p.ID)
 	})
 }
@@ -157,7 +158,7 @@ func (s *store) OperationPurge(ctx context.Context, finishedBefore time.Time) (i
 	var n int64
 	err := s.write(ctx, func(q querier) error {
 		tag, err := q.Exec(ctx,
-			`DELETE FROM operations WHERE finished_at > 0 AND finished_at < $1`, nanos(finishedBefore))
+			`DELETE FROM operations WHERE finished_at > 0 AND finished_at < $1`, storecodec.Nanos(finishedBefore))
 		n = tag.RowsAffected()
 		return err
 	})

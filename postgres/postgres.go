@@ -28,7 +28,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -157,22 +156,6 @@ func (s *store) reader() querier {
 		return s.tx
 	}
 	return s.pool
-}
-
-// nanos and timeAt convert times to the stored unix nanoseconds; the zero
-// time is stored as 0.
-func nanos(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-func timeAt(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n).UTC()
 }
 
 // limit turns a Top of 0 (no limit) into LIMIT NULL, which is no limit.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"facesnap"
+	"facesnap/internal/storecodec"
 )
 
 const trainingColumns = `training_status, training_created_at, training_last_action_at,
@@ -14,7 +15,7 @@ const trainingColumns = `training_status, training_created_at, training_last_act
 func trainingDest(t *facesnap.Training) (dest []any, done func()) {
 	var created, action, success int64
 	return []any{&t.Status, &created, &action, &success, &t.Message, &t.TrainedSeq}, func() {
-		t.CreatedAt, t.LastActionAt, t.LastSuccessAt = timeAt(created), timeAt(action), timeAt(success)
+		t.CreatedAt, t.LastActionAt, t.LastSuccessAt = storecodec.TimeAt(created), storecodec.TimeAt(action), storecodec.TimeAt(success)
 	}
 }
 
@@ -53,7 +54,7 @@ func setTraining(ctx context.Context, q querier, ref facesnap.CollectionRef, sta
 		   training_last_success_at = $9, training_message = $10, training_seq = $11,
 		   state = 'visible', owner = ''
 		 WHERE account = $1 AND kind = $2 AND ext_id = $3 AND state = $4 AND owner = $5`,
-		refArgs(ref, state, owner, string(t.Status), nanos(t.CreatedAt), nanos(t.LastActionAt),
-			nanos(t.LastSuccessAt), t.Message, t.TrainedSeq)...)
+		refArgs(ref, state, owner, string(t.Status), storecodec.Nanos(t.CreatedAt), storecodec.Nanos(t.LastActionAt),
+			storecodec.Nanos(t.LastSuccessAt), t.Message, t.TrainedSeq)...)
 	return mustAffect(tag, err, facesnap.ObjectOf(ref.Kind), ref.ID)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"facesnap"
+	"facesnap/internal/storecodec"
 )
 
 // visible selects a visible collection by its reference: account, kind
@@ -17,7 +18,7 @@ func scanCollection(row interface{ Scan(...any) error }, extra ...any) (facesnap
 	var c facesnap.Collection
 	var created int64
 	err := row.Scan(append([]any{&c.Account, &c.Kind, &c.ID, &c.Name, &c.UserData, &c.RecognitionModel, &created}, extra...)...)
-	c.CreatedAt = timeAt(created)
+	c.CreatedAt = storecodec.TimeAt(created)
 	return c, err
 }
 
@@ -64,7 +65,7 @@ func insertCollection(ctx context.Context, tx *txq, c facesnap.Collection, state
 	}
 	_, err := tx.ExecContext(ctx,
 		`INSERT INTO collections (`+collectionColumns+`, state, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.Account, c.Kind, c.ID, c.Name, c.UserData, c.RecognitionModel, nanos(c.CreatedAt), state, owner)
+		c.Account, c.Kind, c.ID, c.Name, c.UserData, c.RecognitionModel, storecodec.Nanos(c.CreatedAt), state, owner)
 	return interpretError(err, facesnap.ObjectOf(c.Kind), c.ID)
 }
 

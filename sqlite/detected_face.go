@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"facesnap"
+	"facesnap/internal/storecodec"
 )
 
 const (
@@ -30,7 +31,7 @@ func (s *store) DetectedFaceCreate(ctx context.Context, faces []facesnap.Detecte
 			}
 			_, err := tx.ExecContext(ctx, insertDetectedFace, f.ID, f.Account,
 				f.Rect.Left, f.Rect.Top, f.Rect.Width, f.Rect.Height,
-				f.DetectionModel, f.RecognitionModel, encodeFeature(f.Feature), nanos(f.CreatedAt), nanos(f.ExpiresAt))
+				f.DetectionModel, f.RecognitionModel, storecodec.EncodeFeature(f.Feature), storecodec.Nanos(f.CreatedAt), storecodec.Nanos(f.ExpiresAt))
 			if err != nil {
 				return interpretError(err, facesnap.ObjectFace, f.ID)
 			}
@@ -50,15 +51,15 @@ func (s *store) DetectedFaceGet(ctx context.Context, account, faceID string) (fa
 	if err != nil {
 		return facesnap.DetectedFace{}, interpretError(err, facesnap.ObjectFace, faceID)
 	}
-	f.Feature = decodeFeature(feature)
-	f.CreatedAt, f.ExpiresAt = timeAt(created), timeAt(expires)
+	f.Feature = storecodec.DecodeFeature(feature)
+	f.CreatedAt, f.ExpiresAt = storecodec.TimeAt(created), storecodec.TimeAt(expires)
 	return f, nil
 }
 
 func (s *store) DetectedFacePurge(ctx context.Context, expiredBefore time.Time) (int64, error) {
 	var n int64
 	err := s.writeTx(ctx, func(tx *txq) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM detected_faces WHERE expires_at < ?`, nanos(expiredBefore))
+		res, err := tx.ExecContext(ctx, `DELETE FROM detected_faces WHERE expires_at < ?`, storecodec.Nanos(expiredBefore))
 		if err != nil {
 			return err
 		}

@@ -3,11 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"fmt"
-	"math"
 
 	"facesnap"
+	"facesnap/internal/storecodec"
 )
 
 const faceColumns = `face_id, person_id, user_data, rect_left, rect_top, rect_width, rect_height,
@@ -21,15 +20,15 @@ func scanFace(row interface{ Scan(...any) error }) (facesnap.Face, error) {
 	err := row.Scan(&f.ID, &personID, &f.UserData, &f.Rect.Left, &f.Rect.Top, &f.Rect.Width, &f.Rect.Height,
 		&f.DetectionModel, &feature, &f.Seq, &created)
 	f.PersonID = personID.String
-	f.Feature = decodeFeature(feature)
-	f.CreatedAt = timeAt(created)
+	f.Feature = storecodec.DecodeFeature(feature)
+	f.CreatedAt = storecodec.TimeAt(created)
 	return f, err
 }
 
 // faceArgs are f's values in faceColumns order, for collection pk.
 func faceArgs(pk int64, f facesnap.Face) []any {
 	return []any{pk, f.ID, nullable(f.PersonID), f.UserData, f.Rect.Left, f.Rect.Top, f.Rect.Width, f.Rect.Height,
-		f.DetectionModel, encodeFeature(f.Feature), f.Seq, nanos(f.CreatedAt)}
+		f.DetectionModel, storecodec.EncodeFeature(f.Feature), f.Seq, storecodec.Nanos(f.CreatedAt)}
 }
 
 const (
@@ -39,33 +38,6 @@ const (
 	sqlFaceCountPerson = `SELECT count(*) + 1 FROM faces WHERE collection = ? AND person_id = ?`
 	sqlFaceGet         = `SELECT ` + faceColumns + ` FROM faces WHERE collection = ? AND face_id = ? AND person_id IS ?`
 )
-
-// encodeFeature stores a descriptor as little-endian float32s; nil stays
-// NULL.
-func encodeFeature(v []float32) []byte {
-	if v == nil {
-		return nil
-	}
-	return appendFeature(make([]byte, 0, 4*len(v)), v)
-}
-
-func appendFeature(b []byte, v []float32) []byte {
-	for _, x := range v {
-		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
-	}
-	return b
-}
-
-func decodeFeature(b []byte) []float32 {
-	if b == nil {
-		return nil
-	}
-	v := make([]float32, len(b)/4)
-	for i := range v {
-		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-	}
-	return v
-}
 
 // nullable stores "" as NULL: a list's faces have no person.
 func nullable(s string) any {

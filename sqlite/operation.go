@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"facesnap"
+	"facesnap/internal/storecodec"
 )
 
 const operationColumns = `id, account, kind, args, status, created_at, last_action_at, resource_location,
@@ -20,7 +21,7 @@ func scanOperation(row interface{ Scan(...any) error }) (facesnap.Operation, err
 	var created, action, lease, finished int64
 	err := row.Scan(&op.ID, &op.Account, &op.Kind, &op.Args, &op.Status, &created, &action,
 		&op.ResourceLocation, &op.Message, &op.Done, &op.Total, &op.Attempt, &op.LeaseOwner, &lease, &finished)
-	op.CreatedAt, op.LastActionAt, op.LeaseUntil, op.FinishedAt = timeAt(created), timeAt(action), timeAt(lease), timeAt(finished)
+	op.CreatedAt, op.LastActionAt, op.LeaseUntil, op.FinishedAt = storecodec.TimeAt(created), storecodec.TimeAt(action), storecodec.TimeAt(lease), storecodec.TimeAt(finished)
 	return op, err
 }
 
@@ -35,9 +36,9 @@ func (s *store) OperationCreate(ctx context.Context, op facesnap.Operation) erro
 		}
 		_, err := tx.ExecContext(ctx,
 			`INSERT INTO operations (`+operationColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			op.ID, op.Account, op.Kind, op.Args, op.Status, nanos(op.CreatedAt), nanos(op.LastActionAt),
+			op.ID, op.Account, op.Kind, op.Args, op.Status, storecodec.Nanos(op.CreatedAt), storecodec.Nanos(op.LastActionAt),
 			op.ResourceLocation, op.Message, op.Done, op.Total, op.Attempt, op.LeaseOwner,
-			nanos(op.LeaseUntil), nanos(op.FinishedAt))
+			storecodec.Nanos(op.LeaseUntil), storecodec.Nanos(op.FinishedAt))
 		return interpretError(err, facesnap.ObjectOperation, op.ID)
 	})
 }
@@ -107,7 +108,7 @@ func (s *store) OperationClaim(ctx context.Context, p facesnap.OperationClaimPar
 			     AND (status = 'notstarted' OR lease_until < ?)
 			   ORDER BY created_at, id LIMIT 1)
 			 RETURNING `+operationColumns,
-			append(append([]any{p.Owner, nanos(p.LeaseUntil), nanos(p.Now)}, args...), nanos(p.Now))...))
+			append(append([]any{p.Owner, storecodec.Nanos(p.LeaseUntil), storecodec.Nanos(p.Now)}, args...), storecodec.Nanos(p.Now))...))
 		if errors.Is(err, sql.ErrNoRows) {
 			return &facesnap.NotFoundError{Object: facesnap.ObjectOperation, Message: "No operation is waiting."}
 		}
@@ -124,7 +125,7 @@ func (s *store) OperationHeartbeat(ctx context.Context, p facesnap.OperationHear
 		res, err := tx.ExecContext(ctx,
 			`UPDATE operations SET lease_until = ?, last_action_at = ?, done = ?, total = ?
 			 WHERE id = ? AND lease_owner = ? AND status = 'running'`,
-			nanos(p.LeaseUntil), nanos(p.Now), p.Done, p.Total, p.ID, p.Owner)
+			storecodec.Nanos(p.LeaseUntil), storecodec.Nanos(p.Now), p.Done, p.Total, p.ID, p.Owner)
 		return lostLease(res, err, p.ID)
 	})
 }
@@ -138,7 +139,7 @@ func (s *store) OperationFinish(ctx context.Context, p facesnap.OperationFinishP
 			`UPDATE operations SET status = ?, resource_location = ?, message = ?,
 			   last_action_at = ?, finished_at = ?, done = ?, total = ?
 			 WHERE id = ? AND lease_owner = ? AND status = 'running'`,
-			p.Status, p.ResourceLocation, p.Message, nanos(p.Now), nanos(p.Now), p.Done, p.Total, p.ID, p.Owner)
+			p.Status, p.ResourceLocation, p.Message, storecodec.Nanos(p.Now), storecodec.Nanos(p.Now), p.Done, p.Total, p.ID, p.Owner)
 		return lostLease(res, err, p.ID)
 	})
 }
@@ -163,7 +164,7 @@ func (s *store) OperationPurge(ctx context.Context, finishedBefore time.Time) (i
 	var n int64
 	err := s.writeTx(ctx, func(tx *txq) error {
 		res, err := tx.ExecContext(ctx,
-			`DELETE FROM operations WHERE finished_at > 0 AND finished_at < ?`, nanos(finishedBefore))
+			`DELETE FROM operations WHERE finished_at > 0 AND finished_at < ?`, storecodec.Nanos(finishedBefore))
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"facesnap"
+	"facesnap/internal/storecodec"
 )
 
 // CollectionDump streams from one read transaction: in WAL mode it reads
@@ -171,11 +172,11 @@ func (s *store) CollectionLoad(ctx context.Context, p facesnap.CollectionLoadPar
 				var feature []byte
 				if f.Feature != nil {
 					n := len(features)
-					features = appendFeature(features, f.Feature)
+					features = storecodec.AppendFeature(features, f.Feature)
 					feature = features[n:len(features):len(features)]
 				}
 				args = append(args, pk, f.ID, nullable(f.PersonID), f.UserData, f.Rect.Left, f.Rect.Top, f.Rect.Width, f.Rect.Height,
-					f.DetectionModel, feature, f.Seq, nanos(f.CreatedAt))
+					f.DetectionModel, feature, f.Seq, storecodec.Nanos(f.CreatedAt))
 			}
 			if _, err := tx.ExecContext(ctx, insertFaces, args...); err != nil {
 				if !isConstraint(err) {

@@ -493,22 +493,6 @@ func (s *store) reader() querier {
 	return pool{db: s.read, ps: s.rps}
 }
 
-// nanos and timeAt convert times to the stored unix nanoseconds; the zero
-// time is stored as 0.
-func nanos(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-func timeAt(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n).UTC()
-}
-
 // limit turns a Top of 0 (no limit) into SQLite's LIMIT -1.
 func limit(top int) int {
 	if top <= 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"facesnap"
+	"facesnap/internal/storecodec"
 )
 
 const trainingColumns = `training_status, training_created_at, training_last_action_at,
@@ -17,7 +18,7 @@ const sqlTrainingGet = `SELECT ` + trainingColumns + ` FROM collections
 func trainingDest(t *facesnap.Training) (dest []any, done func()) {
 	var created, action, success int64
 	return []any{&t.Status, &created, &action, &success, &t.Message, &t.TrainedSeq}, func() {
-		t.CreatedAt, t.LastActionAt, t.LastSuccessAt = timeAt(created), timeAt(action), timeAt(success)
+		t.CreatedAt, t.LastActionAt, t.LastSuccessAt = storecodec.TimeAt(created), storecodec.TimeAt(action), storecodec.TimeAt(success)
 	}
 }
 
@@ -49,7 +50,7 @@ func setTraining(ctx context.Context, tx *txq, ref facesnap.CollectionRef, state
 		   training_last_success_at = ?, training_message = ?, training_seq = ?,
 		   state = 'visible', owner = ''
 		 WHERE account = ? AND kind = ? AND ext_id = ? AND state = ? AND owner = ?`,
-		t.Status, nanos(t.CreatedAt), nanos(t.LastActionAt), nanos(t.LastSuccessAt), t.Message, t.TrainedSeq,
+		t.Status, storecodec.Nanos(t.CreatedAt), storecodec.Nanos(t.LastActionAt), storecodec.Nanos(t.LastSuccessAt), t.Message, t.TrainedSeq,
 		ref.Account, ref.Kind, ref.ID, state, owner)
 	return mustAffect(res, err, facesnap.ObjectOf(ref.Kind), ref.ID)
 }
