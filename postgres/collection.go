@@ -10,22 +10,12 @@ import (
 	"facesnap/internal/storecodec"
 )
 
-const collectionColumns = `account, kind, ext_id, name, user_data, recognition_model, created_at`
-
 // visible is the WHERE clause that finds the visible collection of a ref
 // given as $1, $2, $3.
 const visible = `account = $1 AND kind = $2 AND ext_id = $3 AND state = 'visible'`
 
 func refArgs(ref facesnap.CollectionRef, more ...any) []any {
 	return append([]any{ref.Account, string(ref.Kind), ref.ID}, more...)
-}
-
-func scanCollection(row pgx.Row, extra ...any) (facesnap.Collection, error) {
-	var c facesnap.Collection
-	var created int64
-	err := row.Scan(append([]any{&c.Account, &c.Kind, &c.ID, &c.Name, &c.UserData, &c.RecognitionModel, &created}, extra...)...)
-	c.CreatedAt = storecodec.TimeAt(created)
-	return c, err
 }
 
 func (s *store) CollectionCreate(ctx context.Context, p facesnap.CollectionCreateParams) error {
@@ -58,14 +48,14 @@ func insertCollection(ctx context.Context, tx pgx.Tx, c facesnap.Collection, sta
 		}
 	}
 	_, err := tx.Exec(ctx,
-		`INSERT INTO collections (`+collectionColumns+`, state, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		`INSERT INTO collections (`+storecodec.CollectionColumns+`, state, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		c.Account, string(c.Kind), c.ID, c.Name, c.UserData, c.RecognitionModel, storecodec.Nanos(c.CreatedAt), state, owner)
 	return interpretError(err, facesnap.ObjectOf(c.Kind), c.ID)
 }
 
 func (s *store) CollectionGet(ctx context.Context, ref facesnap.CollectionRef) (facesnap.Collection, error) {
-	c, err := scanCollection(s.reader().QueryRow(ctx,
-		`SELECT `+collectionColumns+` FROM collections WHERE `+visible, refArgs(ref)...))
+	c, err := storecodec.ScanCollection(s.reader().QueryRow(ctx,
+		`SELECT `+storecodec.CollectionColumns+` FROM collections WHERE `+visible, refArgs(ref)...))
 	if err != nil {
 		return facesnap.Collection{}, interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
 	}
@@ -74,7 +64,7 @@ func (s *store) CollectionGet(ctx context.Context, ref facesnap.CollectionRef) (
 
 func (s *store) CollectionList(ctx context.Context, p facesnap.CollectionListParams) ([]facesnap.Collection, error) {
 	rows, err := s.reader().Query(ctx,
-		`SELECT `+collectionColumns+` FROM collections
+		`SELECT `+storecodec.CollectionColumns+` FROM collections
 		 WHERE account = $1 AND kind = $2 AND state = 'visible' AND ext_id > $3
 		 ORDER BY ext_id LIMIT $4`,
 		p.Account, string(p.Kind), p.Start, limit(p.Top))
@@ -84,7 +74,7 @@ func (s *store) CollectionList(ctx context.Context, p facesnap.CollectionListPar
 	defer rows.Close()
 	var cs []facesnap.Collection
 	for rows.Next() {
-		c, err := scanCollection(rows)
+		c, err := storecodec.ScanCollection(rows)
 		if err != nil {
 			return nil, err
 		}

@@ -14,18 +14,6 @@ import (
 	"facesnap/internal/storecodec"
 )
 
-const operationColumns = `id, account, kind, args, status, created_at, last_action_at, resource_location,
-	message, done, total, attempt, lease_owner, lease_until, finished_at`
-
-func scanOperation(row pgx.Row) (facesnap.Operation, error) {
-	var op facesnap.Operation
-	var created, action, lease, finished int64
-	err := row.Scan(&op.ID, &op.Account, &op.Kind, &op.Args, &op.Status, &created, &action,
-		&op.ResourceLocation, &op.Message, &op.Done, &op.Total, &op.Attempt, &op.LeaseOwner, &lease, &finished)
-	op.CreatedAt, op.LastActionAt, op.LeaseUntil, op.FinishedAt = storecodec.TimeAt(created), storecodec.TimeAt(action), storecodec.TimeAt(lease), storecodec.TimeAt(finished)
-	return op, err
-}
-
 // OperationCreate stores op; an empty Status is stored as notstarted. A
 // missing account breaks the foreign key: NotFound about the account.
 func (s *store) OperationCreate(ctx context.Context, op facesnap.Operation) error {
@@ -34,7 +22,7 @@ func (s *store) OperationCreate(ctx context.Context, op facesnap.Operation) erro
 	}
 	return s.write(ctx, func(q querier) error {
 		_, err := q.Exec(ctx,
-			`INSERT INTO operations (`+operationColumns+`)
+			`INSERT INTO operations (`+storecodec.OperationColumns+`)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			op.ID, op.Account, string(op.Kind), op.Args, string(op.Status), storecodec.Nanos(op.CreatedAt), storecodec.Nanos(op.LastActionAt),
 			op.ResourceLocation, op.Message, op.Done, op.Total, op.Attempt, op.LeaseOwner,
@@ -44,8 +32,8 @@ func (s *store) OperationCreate(ctx context.Context, op facesnap.Operation) erro
 }
 
 func (s *store) OperationGet(ctx context.Context, id string) (facesnap.Operation, error) {
-	op, err := scanOperation(s.reader().QueryRow(ctx,
-		`SELECT `+operationColumns+` FROM operations WHERE id = $1`, id))
+	op, err := storecodec.ScanOperation(s.reader().QueryRow(ctx,
+		`SELECT `+storecodec.OperationColumns+` FROM operations WHERE id = $1`, id))
 	if err != nil {
 		return facesnap.Operation{}, interpretError(err, facesnap.ObjectOperation, id)
 	}
@@ -67,7 +55,7 @@ func (s *store) OperationList(ctx context.Context, p facesnap.OperationListParam
 		before = p.Before.UnixNano()
 	}
 	rows, err := s.reader().Query(ctx,
-		`SELECT `+operationColumns+` FROM operations
+		`SELECT `+storecodec.OperationColumns+` FROM operations
 		 WHERE account = $1 AND created_at < $2 AND kind = ANY($3)
 		 ORDER BY created_at DESC, id DESC LIMIT $4`,
 		p.Account, before, kinds(p.Kinds), limit(p.Top))
@@ -77,7 +65,7 @@ func (s *store) OperationList(ctx context.Context, p facesnap.OperationListParam
 	defer rows.Close()
 	var ops []facesnap.Operation
 	for rows.Next() {
-		op, err := scanOperation(rows)
+		op, err := storecodec.ScanOperation(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -96,7 +84,7 @@ func (s *store) OperationClaim(ctx context.Context, p facesnap.OperationClaimPar
 	var op facesnap.Operation
 	err := s.write(ctx, func(q querier) error {
 		var err error
-		op, err = scanOperation(q.QueryRow(ctx,
+		op, err = storecodec.ScanOperation(q.QueryRow(ctx,
 			`UPDATE operations SET status = 'running', attempt = attempt + 1,
 			   lease_owner = $1, lease_until = $2, last_action_at = $3
 			 WHERE id = (
@@ -105,7 +93,7 @@ func (s *store) OperationClaim(ctx context.Context, p facesnap.OperationClaimPar
 			     AND (status = 'notstarted' OR lease_until < $3)
 			   ORDER BY created_at, id LIMIT 1
 			   FOR UPDATE SKIP LOCKED)
-			 RETURNING `+operationColumns,
+			 RETURNING `+storecodec.OperationColumns,
 			p.Owner, storecodec.Nanos(p.LeaseUntil), storecodec.Nanos(p.Now), kinds(p.Kinds)))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return &facesnap.NotFoundError{Object: facesnap.ObjectOperation, Message: "No operation is waiting."}

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"facesnap"
+	"facesnap/internal/storecodec"
 )
 
 // CollectionDump reads in one REPEATABLE READ READ ONLY transaction: all
@@ -27,9 +28,9 @@ func dump(ctx context.Context, q querier, ref facesnap.CollectionRef, sink faces
 	var pk int64
 	var st facesnap.CollectionStats
 	var t facesnap.Training
-	tdest, tdone := trainingDest(&t)
-	c, err := scanCollection(q.QueryRow(ctx,
-		`SELECT `+collectionColumns+`, pk, person_count, face_count, last_seq, `+trainingColumns+`
+	tdest, tdone := storecodec.TrainingDest(&t)
+	c, err := storecodec.ScanCollection(q.QueryRow(ctx,
+		`SELECT `+storecodec.CollectionColumns+`, pk, person_count, face_count, last_seq, `+storecodec.TrainingColumns+`
 		 FROM collections WHERE `+visible, refArgs(ref)...),
 		append([]any{&pk, &st.Persons, &st.Faces, &st.MaxSeq}, tdest...)...)
 	if err != nil {

@@ -7,24 +7,12 @@ import (
 	"facesnap/internal/storecodec"
 )
 
-const trainingColumns = `training_status, training_created_at, training_last_action_at,
-	training_last_success_at, training_message, training_seq`
-
-// trainingDest returns the scan destinations of trainingColumns into t, and
-// the func that converts the times once the row is scanned.
-func trainingDest(t *facesnap.Training) (dest []any, done func()) {
-	var created, action, success int64
-	return []any{&t.Status, &created, &action, &success, &t.Message, &t.TrainedSeq}, func() {
-		t.CreatedAt, t.LastActionAt, t.LastSuccessAt = storecodec.TimeAt(created), storecodec.TimeAt(action), storecodec.TimeAt(success)
-	}
-}
-
 // TrainingGet returns the zero Training for a collection never trained,
 // so the caller can tell "not trained" from "nonstarted".
 func (s *store) TrainingGet(ctx context.Context, ref facesnap.CollectionRef) (facesnap.Training, error) {
 	var t facesnap.Training
-	dest, done := trainingDest(&t)
-	query := `SELECT ` + trainingColumns + ` FROM collections WHERE ` + visible
+	dest, done := storecodec.TrainingDest(&t)
+	query := `SELECT ` + storecodec.TrainingColumns + ` FROM collections WHERE ` + visible
 	if s.tx != nil {
 		// Held to the end of InTx, as SQLite's single writer holds
 		// everything: a Train that reads the training idle and queues

@@ -12,20 +12,10 @@ import (
 // and id, in that order.
 const visible = "account = ? AND kind = ? AND ext_id = ? AND state = 'visible'"
 
-const collectionColumns = `account, kind, ext_id, name, user_data, recognition_model, created_at`
-
-func scanCollection(row interface{ Scan(...any) error }, extra ...any) (facesnap.Collection, error) {
-	var c facesnap.Collection
-	var created int64
-	err := row.Scan(append([]any{&c.Account, &c.Kind, &c.ID, &c.Name, &c.UserData, &c.RecognitionModel, &created}, extra...)...)
-	c.CreatedAt = storecodec.TimeAt(created)
-	return c, err
-}
-
 const (
 	sqlCollectionPK = `SELECT pk FROM collections
 		 WHERE ` + visible
-	sqlCollectionGet = `SELECT ` + collectionColumns + ` FROM collections
+	sqlCollectionGet = `SELECT ` + storecodec.CollectionColumns + ` FROM collections
 		 WHERE ` + visible
 	sqlCollectionStats = `SELECT person_count, face_count, last_seq FROM collections
 		 WHERE ` + visible
@@ -64,13 +54,13 @@ func insertCollection(ctx context.Context, tx *txq, c facesnap.Collection, state
 		}
 	}
 	_, err := tx.ExecContext(ctx,
-		`INSERT INTO collections (`+collectionColumns+`, state, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		`INSERT INTO collections (`+storecodec.CollectionColumns+`, state, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.Account, c.Kind, c.ID, c.Name, c.UserData, c.RecognitionModel, storecodec.Nanos(c.CreatedAt), state, owner)
 	return interpretError(err, facesnap.ObjectOf(c.Kind), c.ID)
 }
 
 func (s *store) CollectionGet(ctx context.Context, ref facesnap.CollectionRef) (facesnap.Collection, error) {
-	c, err := scanCollection(s.reader().QueryRowContext(ctx, sqlCollectionGet, ref.Account, ref.Kind, ref.ID))
+	c, err := storecodec.ScanCollection(s.reader().QueryRowContext(ctx, sqlCollectionGet, ref.Account, ref.Kind, ref.ID))
 	if err != nil {
 		return facesnap.Collection{}, interpretError(err, facesnap.ObjectOf(ref.Kind), ref.ID)
 	}
@@ -79,7 +69,7 @@ func (s *store) CollectionGet(ctx context.Context, ref facesnap.CollectionRef) (
 
 func (s *store) CollectionList(ctx context.Context, p facesnap.CollectionListParams) ([]facesnap.Collection, error) {
 	rows, err := s.reader().QueryContext(ctx,
-		`SELECT `+collectionColumns+` FROM collections
+		`SELECT `+storecodec.CollectionColumns+` FROM collections
 		 WHERE account = ? AND kind = ? AND state = 'visible' AND ext_id > ?
 		 ORDER BY ext_id LIMIT ?`,
 		p.Account, p.Kind, p.Start, limit(p.Top))
@@ -89,7 +79,7 @@ func (s *store) CollectionList(ctx context.Context, p facesnap.CollectionListPar
 	defer rows.Close()
 	var cs []facesnap.Collection
 	for rows.Next() {
-		c, err := scanCollection(rows)
+		c, err := storecodec.ScanCollection(rows)
 		if err != nil {
 			return nil, err
 		}

@@ -13,18 +13,6 @@ import (
 	"facesnap/internal/storecodec"
 )
 
-const operationColumns = `id, account, kind, args, status, created_at, last_action_at, resource_location,
-	message, done, total, attempt, lease_owner, lease_until, finished_at`
-
-func scanOperation(row interface{ Scan(...any) error }) (facesnap.Operation, error) {
-	var op facesnap.Operation
-	var created, action, lease, finished int64
-	err := row.Scan(&op.ID, &op.Account, &op.Kind, &op.Args, &op.Status, &created, &action,
-		&op.ResourceLocation, &op.Message, &op.Done, &op.Total, &op.Attempt, &op.LeaseOwner, &lease, &finished)
-	op.CreatedAt, op.LastActionAt, op.LeaseUntil, op.FinishedAt = storecodec.TimeAt(created), storecodec.TimeAt(action), storecodec.TimeAt(lease), storecodec.TimeAt(finished)
-	return op, err
-}
-
 // OperationCreate stores op; an empty Status is stored as notstarted.
 func (s *store) OperationCreate(ctx context.Context, op facesnap.Operation) error {
 	if op.Status == "" {
@@ -35,7 +23,7 @@ func (s *store) OperationCreate(ctx context.Context, op facesnap.Operation) erro
 			return err
 		}
 		_, err := tx.ExecContext(ctx,
-			`INSERT INTO operations (`+operationColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			`INSERT INTO operations (`+storecodec.OperationColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			op.ID, op.Account, op.Kind, op.Args, op.Status, storecodec.Nanos(op.CreatedAt), storecodec.Nanos(op.LastActionAt),
 			op.ResourceLocation, op.Message, op.Done, op.Total, op.Attempt, op.LeaseOwner,
 			storecodec.Nanos(op.LeaseUntil), storecodec.Nanos(op.FinishedAt))
@@ -44,8 +32,8 @@ func (s *store) OperationCreate(ctx context.Context, op facesnap.Operation) erro
 }
 
 func (s *store) OperationGet(ctx context.Context, id string) (facesnap.Operation, error) {
-	op, err := scanOperation(s.reader().QueryRowContext(ctx,
-		`SELECT `+operationColumns+` FROM operations WHERE id = ?`, id))
+	op, err := storecodec.ScanOperation(s.reader().QueryRowContext(ctx,
+		`SELECT `+storecodec.OperationColumns+` FROM operations WHERE id = ?`, id))
 	if err != nil {
 		return facesnap.Operation{}, interpretError(err, facesnap.ObjectOperation, id)
 	}
@@ -72,7 +60,7 @@ func (s *store) OperationList(ctx context.Context, p facesnap.OperationListParam
 		before = p.Before.UnixNano()
 	}
 	rows, err := s.reader().QueryContext(ctx,
-		`SELECT `+operationColumns+` FROM operations
+		`SELECT `+storecodec.OperationColumns+` FROM operations
 		 WHERE account = ? AND created_at < ? AND `+in+`
 		 ORDER BY created_at DESC, id DESC LIMIT ?`,
 		append(append([]any{p.Account, before}, args...), limit(p.Top))...)
@@ -82,7 +70,7 @@ func (s *store) OperationList(ctx context.Context, p facesnap.OperationListParam
 	defer rows.Close()
 	var ops []facesnap.Operation
 	for rows.Next() {
-		op, err := scanOperation(rows)
+		op, err := storecodec.ScanOperation(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +87,7 @@ func (s *store) OperationClaim(ctx context.Context, p facesnap.OperationClaimPar
 	var op facesnap.Operation
 	err := s.writeTx(ctx, func(tx *txq) error {
 		var err error
-		op, err = scanOperation(tx.QueryRowContext(ctx,
+		op, err = storecodec.ScanOperation(tx.QueryRowContext(ctx,
 			`UPDATE operations SET status = 'running', attempt = attempt + 1,
 			   lease_owner = ?, lease_until = ?, last_action_at = ?
 			 WHERE id = (
@@ -107,7 +95,7 @@ func (s *store) OperationClaim(ctx context.Context, p facesnap.OperationClaimPar
 			   WHERE status IN ('notstarted', 'running') AND `+in+`
 			     AND (status = 'notstarted' OR lease_until < ?)
 			   ORDER BY created_at, id LIMIT 1)
-			 RETURNING `+operationColumns,
+			 RETURNING `+storecodec.OperationColumns,
 			append(append([]any{p.Owner, storecodec.Nanos(p.LeaseUntil), storecodec.Nanos(p.Now)}, args...), storecodec.Nanos(p.Now))...))
 		if errors.Is(err, sql.ErrNoRows) {
 			return &facesnap.NotFoundError{Object: facesnap.ObjectOperation, Message: "No operation is waiting."}

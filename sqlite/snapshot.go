@@ -18,9 +18,9 @@ func (s *store) CollectionDump(ctx context.Context, ref facesnap.CollectionRef, 
 		var pk int64
 		var st facesnap.CollectionStats
 		var t facesnap.Training
-		tdest, tdone := trainingDest(&t)
-		c, err := scanCollection(q.QueryRowContext(ctx,
-			`SELECT `+collectionColumns+`, pk, person_count, face_count, last_seq, `+trainingColumns+`
+		tdest, tdone := storecodec.TrainingDest(&t)
+		c, err := storecodec.ScanCollection(q.QueryRowContext(ctx,
+			`SELECT `+storecodec.CollectionColumns+`, pk, person_count, face_count, last_seq, `+storecodec.TrainingColumns+`
 			 FROM collections
 			 WHERE `+visible,
 			ref.Account, ref.Kind, ref.ID),

@@ -1,6 +1,7 @@
-// Package storecodec holds the encodings that the SQL stores (sqlite,
-// postgres) give values in their rows, so that both store the same bytes
-// and a value moves between them unchanged.
+// Package storecodec holds what the SQL stores (sqlite, postgres) share
+// about their rows: the encodings of values, so that both store the same
+// bytes, and the columns and scanning of the tables whose schemas are
+// alike in both.
 package storecodec
 
 import (
