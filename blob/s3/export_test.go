@@ -10,12 +10,14 @@ import (
 // SetPartSize makes s upload parts of size bytes, so tests reach the
 // multipart path with small blobs. S3 wants parts of at least 5 MiB.
 func SetPartSize(s *Store, size int) {
-	s.partSize = size
-	s.parts = newPartPool(size)
+	s.parts = newPartPool(size, s.concurrency)
 }
 
 // SetConcurrency makes s upload n parts of a Put at once.
-func SetConcurrency(s *Store, n int) { s.concurrency = n }
+func SetConcurrency(s *Store, n int) {
+	s.concurrency = n
+	s.parts = newPartPool(s.parts.size, n)
+}
 
 // SetPageSize makes List read pages of n keys.
 func SetPageSize(s *Store, n int32) { s.pageSize = n }

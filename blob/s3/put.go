@@ -33,7 +33,7 @@ const (
 // Put stores r under key, replacing any blob there once r is read to its
 // end. A blob of up to one part is sent in one PutObject; a larger one
 // as a multipart upload, with at most s.concurrency parts in flight and
-// one more being read, so memory stays below (concurrency+1) × partSize
+// one more being read, so memory stays below (concurrency+1) parts
 // whatever the blob's size. If r, ctx or the bucket fails first, the
 // upload is aborted and the key keeps what it had.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader) error {
@@ -130,7 +130,7 @@ func (s *Store) putMultipart(ctx context.Context, key string, r io.Reader, first
 	buf, size, last := first, len(first), false
 	for num := int32(1); ; num++ {
 		if num > maxParts {
-			up.fail(fmt.Errorf("larger than %d parts of %d bytes", maxParts, s.partSize))
+			up.fail(fmt.Errorf("larger than %d parts of %d bytes", maxParts, s.parts.size))
 		}
 		if up.failed() { // a part failed while this one was read
 			s.parts.put(buf)
@@ -274,8 +274,10 @@ type partPool struct {
 	free chan []byte
 }
 
-func newPartPool(size int) *partPool {
-	return &partPool{size: size, free: make(chan []byte, defaultConcurrency+1)}
+// newPartPool keeps up to concurrency+1 buffers of size bytes: what one
+// Put holds at most.
+func newPartPool(size, concurrency int) *partPool {
+	return &partPool{size: size, free: make(chan []byte, concurrency+1)}
 }
 
 func (p *partPool) get() []byte {

@@ -59,7 +59,6 @@ type Store struct {
 	bucket string
 	prefix string
 
-	partSize    int
 	concurrency int
 	pageSize    int32
 	parts       *partPool
@@ -111,10 +110,9 @@ func open(_ context.Context, rawURL string, getenv func(string) string) (*Store,
 		client:      s3api.New(opts),
 		bucket:      cfg.bucket,
 		prefix:      cfg.prefix,
-		partSize:    defaultPartSize,
 		concurrency: defaultConcurrency,
 		pageSize:    listPageSize,
-		parts:       newPartPool(defaultPartSize),
+		parts:       newPartPool(defaultPartSize, defaultConcurrency),
 	}, nil
 }
 
