@@ -170,3 +170,6 @@ var idPattern = regexp.MustCompile(`^[a-z0-9\-_]+$`)
 func ValidID(id string) bool {
 	return len(id) > 0 && len(id) <= MaxIDLength && idPattern.MatchString(id)
 }
+
+// Phrase is the kind's name as the service's messages spell it.
+func (k Kind) Phrase() string { return ObjectOf(k).phrase() }

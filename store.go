@@ -60,6 +60,10 @@ type Store interface {
 	FaceList(ctx context.Context, p FaceListParams) ([]Face, error)
 	FaceUpdate(ctx context.Context, p FaceUpdateParams) error
 	FaceDelete(ctx context.Context, ref CollectionRef, personID, faceID string) error
+	// FaceExisting returns those of faceIDs that the collection still
+	// holds, in any order: what a search found is checked with it, so that
+	// a deleted face is never answered.
+	FaceExisting(ctx context.Context, ref CollectionRef, faceIDs []string) ([]string, error)
 
 	// TrainingGet inside InTx holds the training until the transaction
 	// ends, so that reading it and writing it back is not raced.

@@ -16,6 +16,7 @@ import (
 	"facesnap"
 	"facesnap/collections"
 	"facesnap/operations"
+	"facesnap/recognition"
 	"facesnap/sqlite"
 )
 
@@ -25,8 +26,10 @@ var (
 )
 
 type testBundle struct {
-	store    *sqlite.DB
-	svc      *collections.Service
+	store *sqlite.DB
+	svc   *collections.Service
+	// trainer works the trainings that svc queues.
+	trainer  *recognition.Service
 	fetcher  *fakeFetcher
 	notified int
 	now      time.Time
@@ -65,6 +68,7 @@ func setup(t *testing.T) *testBundle {
 		Notifier: tb,
 		Now:      func() time.Time { return tb.now },
 	}
+	tb.trainer = &recognition.Service{Store: db, Now: func() time.Time { return tb.now }}
 	return tb
 }
 
@@ -437,7 +441,7 @@ func (tb *testBundle) runTrain(t *testing.T) error {
 	if err != nil {
 		t.Fatalf("claim the training operation: %v", err)
 	}
-	_, err = tb.svc.TrainWorker().Work(ctx, &op, nopProgress{})
+	_, err = tb.trainer.TrainWorker().Work(ctx, &op, nopProgress{})
 	return err
 }
 
@@ -558,7 +562,7 @@ func TestService_Train(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		abandon := tb.svc.TrainWorker().(operations.Abandoner).Abandon
+		abandon := tb.trainer.TrainWorker().(operations.Abandoner).Abandon
 		tb.now = tb.now.Add(time.Second)
 		if err := abandon(ctx, &op); err != nil {
 			t.Fatal(err)

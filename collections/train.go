@@ -3,11 +3,9 @@ package collections
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"facesnap"
-	"facesnap/operations"
 )
 
 // NotTrainedError answers a training status request for a collection that
@@ -59,8 +57,9 @@ func checkTrainKind(k facesnap.Kind) error {
 	return nil
 }
 
-// trainArgs are the stored arguments of a collection.train operation.
-type trainArgs struct {
+// TrainArgs are the stored arguments of a collection.train operation,
+// which recognition's train worker does.
+type TrainArgs struct {
 	Kind facesnap.Kind `json:"kind"`
 	ID   string        `json:"id"`
 }
@@ -77,7 +76,7 @@ func (s *Service) Train(ctx context.Context, acct facesnap.Account, kind facesna
 	}
 	r := ref(acct, kind, id)
 	now := s.now()
-	args, err := json.Marshal(trainArgs{Kind: kind, ID: id})
+	args, err := json.Marshal(TrainArgs{Kind: kind, ID: id})
 	if err != nil {
 		return err
 	}
@@ -140,119 +139,4 @@ func (s *Service) TrainingStatus(ctx context.Context, acct facesnap.Account, kin
 	}
 	t.CreatedAt = c.CreatedAt
 	return t, nil
-}
-
-// TrainWorker returns the worker of facesnap.OperationTrain operations.
-func (s *Service) TrainWorker() operations.Worker { return trainWorker{s} }
-
-type trainWorker struct{ s *Service }
-
-func (w trainWorker) Work(ctx context.Context, op *facesnap.Operation, progress operations.Progress) (operations.Result, error) {
-	return w.s.workTrain(ctx, op, progress)
-}
-
-// Abandon records the failure of a training the runner gave up on, which
-// would otherwise stay queued or running for ever and refuse every later
-// Train.
-func (w trainWorker) Abandon(ctx context.Context, op *facesnap.Operation) error {
-	var a trainArgs
-	if err := json.Unmarshal(op.Args, &a); err != nil {
-		return nil // nothing was started for arguments nobody can read
-	}
-	r := facesnap.CollectionRef{Account: op.Account, Kind: a.Kind, ID: a.ID}
-	return w.s.Store.InTx(ctx, func(st facesnap.Store) error {
-		t, err := st.TrainingGet(ctx, r)
-		if errors.Is(err, facesnap.ErrNotFound) || (err == nil && !unfinished(t)) {
-			return nil // the collection is gone, or a later state stands
-		}
-		if err != nil {
-			return err
-		}
-		t.Status = facesnap.TrainingFailed
-		t.Message = "Training failed because of an internal error; train again."
-		t.LastActionAt = w.s.now()
-		return st.TrainingSet(ctx, r, t)
-	})
-}
-
-// workTrain trains a collection: it records the highest face Seq, which
-// makes the faces added so far searchable. It is safe to redo: each run
-// recomputes the state from the collection as it is.
-func (s *Service) workTrain(ctx context.Context, op *facesnap.Operation, progress operations.Progress) (operations.Result, error) {
-	var a trainArgs
-	if err := json.Unmarshal(op.Args, &a); err != nil {
-		return operations.Result{}, operations.Fail("invalid training arguments: %v", err)
-	}
-	if err := checkTrainKind(a.Kind); err != nil {
-		return operations.Result{}, operations.Fail("%v", err)
-	}
-	r := facesnap.CollectionRef{Account: op.Account, Kind: a.Kind, ID: a.ID}
-
-	err := s.Store.InTx(ctx, func(st facesnap.Store) error {
-		t, err := s.trainingOf(ctx, st, r)
-		if err != nil {
-			return err
-		}
-		t.Status = facesnap.TrainingRunning
-		t.LastActionAt = s.now()
-		return st.TrainingSet(ctx, r, t)
-	})
-	if err != nil {
-		return operations.Result{}, err
-	}
-
-	var failure string
-	err = s.Store.InTx(ctx, func(st facesnap.Store) error {
-		t, err := s.trainingOf(ctx, st, r)
-		if err != nil {
-			return err
-		}
-		stats, err := st.CollectionStats(ctx, r)
-		if err != nil {
-			return err
-		}
-		progress.Set(stats.Faces, stats.Faces)
-		now := s.now()
-		t.LastActionAt = now
-		failure = emptyMessage(a.Kind, stats)
-		if failure != "" {
-			t.Status = facesnap.TrainingFailed
-			t.Message = failure
-		} else {
-			t.Status = facesnap.TrainingSucceeded
-			t.Message = ""
-			t.TrainedSeq = stats.MaxSeq
-			t.LastSuccessAt = now
-		}
-		return st.TrainingSet(ctx, r, t)
-	})
-	if err != nil {
-		return operations.Result{}, err
-	}
-	if failure != "" {
-		return operations.Result{}, operations.Fail("%s", failure)
-	}
-	return operations.Result{}, nil
-}
-
-// trainingOf reads the training of a collection that must still exist; a
-// collection deleted since Train ends the operation.
-func (s *Service) trainingOf(ctx context.Context, st facesnap.Store, r facesnap.CollectionRef) (facesnap.Training, error) {
-	t, err := st.TrainingGet(ctx, r)
-	if errors.Is(err, facesnap.ErrNotFound) {
-		return facesnap.Training{}, operations.Fail("%s", err.Error())
-	}
-	return t, err
-}
-
-// emptyMessage is why training an empty collection fails, as the service
-// fails it; empty when the collection can be trained.
-func emptyMessage(k facesnap.Kind, stats facesnap.CollectionStats) string {
-	switch {
-	case k.HasPersons() && stats.Persons == 0:
-		return fmt.Sprintf("There is no person in the %s.", lowerPhrase(k))
-	case stats.Faces == 0:
-		return fmt.Sprintf("There is no persisted face in the %s.", lowerPhrase(k))
-	}
-	return ""
 }

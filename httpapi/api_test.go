@@ -25,6 +25,7 @@ import (
 	"facesnap/collections"
 	"facesnap/httpapi"
 	"facesnap/operations"
+	"facesnap/recognition"
 	"facesnap/sqlite"
 )
 
@@ -40,6 +41,7 @@ type testBundle struct {
 	h        http.Handler
 	store    *sqlite.DB
 	coll     *collections.Service
+	recog    *recognition.Service
 	accounts *accounts.Service
 	now      time.Time
 	img      []byte
@@ -67,8 +69,9 @@ func setup(t testing.TB, cfg httpapi.Config) *testBundle {
 		Now:     func() time.Time { return tb.now },
 		NewID:   func() string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", seq.Add(1)) },
 	}
+	tb.recog = &recognition.Service{Store: db, Now: tb.coll.Now}
 	tb.accounts = acc
-	cfg.Accounts, cfg.Collections = acc, tb.coll
+	cfg.Accounts, cfg.Collections, cfg.Recognition = acc, tb.coll, tb.recog
 	tb.h = httpapi.New(cfg)
 	tb.srv = httptest.NewServer(tb.h)
 	t.Cleanup(tb.srv.Close)
@@ -211,7 +214,7 @@ func golden(t *testing.T, path string, got []byte) {
 func (tb *testBundle) runTraining(t *testing.T) {
 	t.Helper()
 	r := operations.NewRunner(tb.store, operations.RunnerConfig{Now: func() time.Time { return tb.now }})
-	if err := r.Register(facesnap.OperationTrain, tb.coll.TrainWorker()); err != nil {
+	if err := r.Register(facesnap.OperationTrain, tb.recog.TrainWorker()); err != nil {
 		t.Fatal(err)
 	}
 	for {
@@ -349,7 +352,18 @@ func TestAPI_Errors(t *testing.T) {
 		{method: "PUT", path: "/persongroups/big", body: `{"name":"n","userData":"` + strings.Repeat("u", 2<<20) + `"}`, status: 400, code: "BadArgument"},
 		{name: "unknown-route", method: "GET", path: "/nothing", status: 404, code: "404"},
 		{name: "method-not-allowed", method: "DELETE", path: "/persongroups", status: 405, code: "405"},
-		{method: "POST", path: "/identify", body: `{"faceIds":[]}`, status: 501, code: "NotImplemented"},
+		{method: "POST", path: "/identify", body: `{"faceIds":[],"personGroupId":"g"}`, status: 400, code: "BadArgument"},
+		{method: "POST", path: "/identify", body: `{"faceIds":["00000000-0000-4000-8000-000000000999"],"personGroupId":"g","largePersonGroupId":"g"}`, status: 400, code: "PersonGroupIdAndLargePersonGroupIdBothNotNull"},
+		{method: "POST", path: "/identify", body: `{"faceIds":["00000000-0000-4000-8000-000000000999"]}`, status: 400, code: "PersonGroupIdAndLargePersonGroupIdBothNull"},
+		{method: "POST", path: "/identify", body: `{"faceIds":["00000000-0000-4000-8000-000000000999"],"personGroupId":"nope"}`, status: 400, code: "PersonGroupNotFound"},
+		{name: "identify-untrained", method: "POST", path: "/identify", body: `{"faceIds":["00000000-0000-4000-8000-000000000999"],"personGroupId":"g"}`, status: 400, code: "PersonGroupNotTrained"},
+		{method: "POST", path: "/identify", body: `{"faceIds":["00000000-0000-4000-8000-000000000999"],"personGroupId":"g","maxNumOfCandidatesReturned":6}`, status: 400, code: "BadArgument"},
+		{method: "POST", path: "/identify", body: `{"faceIds":["00000000-0000-4000-8000-000000000999"],"personGroupId":"g","confidenceThreshold":1.5}`, status: 400, code: "BadArgument"},
+		{method: "POST", path: "/verify", body: `{"faceId1":"00000000-0000-4000-8000-000000000999","faceId2":"00000000-0000-4000-8000-000000000999"}`, status: 404, code: "FaceNotFound"},
+		{method: "POST", path: "/findsimilars", body: `{"faceId":"00000000-0000-4000-8000-000000000999"}`, status: 400, code: "BadArgument"},
+		{method: "POST", path: "/findsimilars", body: `{"faceId":"00000000-0000-4000-8000-000000000999","faceListId":"a","largeFaceListId":"b"}`, status: 400, code: "BadArgument"},
+		{method: "POST", path: "/group", body: `{"faceIds":["00000000-0000-4000-8000-000000000999"]}`, status: 400, code: "BadArgument"},
+		{method: "POST", path: "/group", body: `{"faceIds":["00000000-0000-4000-8000-000000000999","00000000-0000-4000-8000-000000000999"]}`, status: 400, code: "BadArgument"},
 		{method: "POST", path: "/detect", body: `{"url":"http://example.invalid/a.jpg"}`, status: 501, code: "NotImplemented"},
 		{method: "POST", path: "/verify", key: "-", status: 401, code: "401"},
 		{name: "account", method: "GET", path: "/account", status: 200},

@@ -8,6 +8,7 @@ import (
 	"facesnap"
 	"facesnap/accounts"
 	"facesnap/collections"
+	"facesnap/recognition"
 )
 
 // apiError is an error whose HTTP answer the API layer decides itself:
@@ -55,16 +56,17 @@ const internalMessage = "An internal server error occurred. Please retry the req
 // expects: they are 500s whose detail must be logged, not shown.
 func errorResponse(err error) (status int, body errorDetail, ok bool) {
 	var (
-		api        *apiError
-		notTrained *collections.NotTrainedError
-		training   *collections.TrainingNotFinishedError
-		noEngine   *collections.NoEngineError
-		notFound   *facesnap.NotFoundError
-		exists     *facesnap.ExistsError
-		invalid    *facesnap.InvalidError
-		quota      *facesnap.QuotaError
-		conflict   *facesnap.ConflictError
-		tooLarge   *http.MaxBytesError
+		api          *apiError
+		notTrained   *collections.NotTrainedError
+		unsearchable *recognition.NotTrainedError
+		training     *collections.TrainingNotFinishedError
+		noEngine     *collections.NoEngineError
+		notFound     *facesnap.NotFoundError
+		exists       *facesnap.ExistsError
+		invalid      *facesnap.InvalidError
+		quota        *facesnap.QuotaError
+		conflict     *facesnap.ConflictError
+		tooLarge     *http.MaxBytesError
 	)
 	switch {
 	case errors.As(err, &api):
@@ -77,6 +79,8 @@ func errorResponse(err error) (status int, body errorDetail, ok bool) {
 		return http.StatusNotImplemented, errorDetail{"NotImplemented", noEngine.Message}, true
 	case errors.As(err, &notTrained):
 		return http.StatusNotFound, errorDetail{notTrained.Code(), notTrained.Message}, true
+	case errors.As(err, &unsearchable):
+		return http.StatusBadRequest, errorDetail{unsearchable.Code(), unsearchable.Message}, true
 	case errors.As(err, &training):
 		return http.StatusConflict, errorDetail{training.Code(), training.Message}, true
 	case errors.As(err, &notFound):

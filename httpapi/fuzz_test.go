@@ -72,6 +72,7 @@ func FuzzAPI(f *testing.F) {
 	h := httpapi.New(httpapi.Config{
 		Accounts:    tb.accounts,
 		Collections: tb.coll,
+		Recognition: tb.recog,
 		Snapshots:   &snapshots.Service{Store: tb.store, Blobs: blobs, Now: tb.coll.Now},
 		Operations:  &operations.Service{Store: tb.store},
 	})

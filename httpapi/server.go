@@ -17,6 +17,7 @@ import (
 	"facesnap"
 	"facesnap/collections"
 	"facesnap/operations"
+	"facesnap/recognition"
 	"facesnap/snapshots"
 )
 
@@ -34,6 +35,9 @@ type Authenticator interface {
 type Config struct {
 	Accounts    Authenticator
 	Collections *collections.Service
+	// Recognition serves identify, verify, find-similar and group; nil
+	// leaves them out.
+	Recognition *recognition.Service
 	// Snapshots and Operations serve the snapshot API; nil leaves it out.
 	Snapshots  *snapshots.Service
 	Operations *operations.Service
@@ -92,7 +96,9 @@ func New(cfg Config) *Server {
 	s.registerCollectionRoutes()
 	s.registerSnapshotRoutes()
 	s.registerDetectRoutes()
-	s.registerUnimplementedRoutes()
+	if cfg.Recognition != nil {
+		s.registerRecognitionRoutes()
+	}
 	s.registerAccountRoutes()
 	s.registerFallbacks()
 	s.handler = s.instrument(s.mux)

@@ -211,3 +211,36 @@ func (s *store) FaceDelete(ctx context.Context, ref facesnap.CollectionRef, pers
 		return nil
 	})
 }
+
+func (s *store) FaceExisting(ctx context.Context, ref facesnap.CollectionRef, faceIDs []string) ([]string, error) {
+	// The collection left-joined to its matching faces: no row means no
+	// visible collection, a NULL face id a collection without them.
+	rows, err := s.reader().Query(ctx,
+		`SELECT f.face_id FROM collections c
+		 LEFT JOIN faces f ON f.collection = c.pk AND f.face_id = ANY($4)
+		 WHERE c.account = $1 AND c.kind = $2 AND c.ext_id = $3 AND c.state = 'visible'`,
+		refArgs(ref, faceIDs)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var found []string
+	seen := false
+	for rows.Next() {
+		seen = true
+		var id *string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if id != nil {
+			found = append(found, *id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !seen {
+		return nil, facesnap.NotFound(facesnap.ObjectOf(ref.Kind), ref.ID)
+	}
+	return found, nil
+}

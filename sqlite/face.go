@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"facesnap"
@@ -162,4 +163,35 @@ func (s *store) FaceDelete(ctx context.Context, ref facesnap.CollectionRef, pers
 		_, err = tx.ExecContext(ctx, `UPDATE collections SET face_count = face_count - 1 WHERE pk = ?`, pk)
 		return err
 	})
+}
+
+func (s *store) FaceExisting(ctx context.Context, ref facesnap.CollectionRef, faceIDs []string) ([]string, error) {
+	var found []string
+	err := s.readTx(ctx, func(q querier) error {
+		pk, err := collectionPK(ctx, q, ref)
+		if err != nil || len(faceIDs) == 0 {
+			return err
+		}
+		// One statement for any number of ids: json_each expands the
+		// array, and the primary key finds each.
+		ids, err := json.Marshal(faceIDs)
+		if err != nil {
+			return err
+		}
+		rows, err := q.QueryContext(ctx,
+			`SELECT face_id FROM faces WHERE collection = ? AND face_id IN (SELECT value FROM json_each(?))`, pk, string(ids))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			found = append(found, id)
+		}
+		return rows.Err()
+	})
+	return found, err
 }

@@ -45,6 +45,7 @@ func Exercise(t *testing.T, newStore func(t *testing.T) facesnap.Store) {
 		{"Collection", exerciseCollection},
 		{"Person", exercisePerson},
 		{"Face", exerciseFace},
+		{"FaceExisting", exerciseFaceExisting},
 		{"Training", exerciseTraining},
 		{"Dump", exerciseDump},
 		{"Snapshot", exerciseSnapshot},

@@ -22,6 +22,7 @@ import (
 	"facesnap/faceimage"
 	"facesnap/httpapi"
 	"facesnap/operations"
+	"facesnap/recognition"
 	"facesnap/snapshots"
 )
 
@@ -122,7 +123,8 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		Notifier: runner,
 		Engine:   eng,
 	}
-	if err := registerWorkers(runner, coll, snaps); err != nil {
+	recog := &recognition.Service{Store: db, Logger: log.With("component", "recognition")}
+	if err := registerWorkers(runner, recog, snaps); err != nil {
 		return err
 	}
 
@@ -132,6 +134,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	api := httpapi.New(httpapi.Config{
 		Accounts:    acc,
 		Collections: coll,
+		Recognition: recog,
 		Snapshots:   snaps,
 		Operations:  &operations.Service{Store: db},
 		Logger:      log,
@@ -197,9 +200,9 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 }
 
 // registerWorkers registers a worker for every operation kind.
-func registerWorkers(r *operations.Runner, coll *collections.Service, snaps *snapshots.Service) error {
+func registerWorkers(r *operations.Runner, recog *recognition.Service, snaps *snapshots.Service) error {
 	return errors.Join(
-		r.Register(facesnap.OperationTrain, coll.TrainWorker()),
+		r.Register(facesnap.OperationTrain, recog.TrainWorker()),
 		r.Register(facesnap.OperationSnapshotTake, snapshots.TakeWorker{Service: snaps}),
 		r.Register(facesnap.OperationSnapshotApply, snapshots.ApplyWorker{Service: snaps}),
 	)
