@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -39,7 +39,7 @@ func buildAndRun(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	cliBin = filepath.Join(dir, "facesnap")
-	if out, err := exec.Command("go", "build", "-o", cliBin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", cliBin, "facesnap/cmd/facesnap").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "build facesnap: %v\n%s", err, out)
 		return 1
 	}

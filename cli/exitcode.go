@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -52,8 +52,8 @@ func failedf(format string, a ...any) error {
 	return &failedError{fmt.Sprintf(format, a...)}
 }
 
-// exitCode maps an error of Main.Run to the process exit code.
-func exitCode(err error) int {
+// ExitCode maps an error of Main.Run to the process exit code.
+func ExitCode(err error) int {
 	var (
 		usage  *usageError
 		failed *failedError

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -31,8 +31,8 @@ func TestExitCode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := exitCode(tt.err); got != tt.want {
-				t.Errorf("exitCode(%v) = %d, want %d", tt.err, got, tt.want)
+			if got := ExitCode(tt.err); got != tt.want {
+				t.Errorf("ExitCode(%v) = %d, want %d", tt.err, got, tt.want)
 			}
 		})
 	}
@@ -84,7 +84,7 @@ func TestRun_ExitCodes(t *testing.T) {
 			var out, errOut syncBuffer
 			m := &Main{Stdout: &out, Stderr: &errOut, Getenv: env(tt.env)}
 			err := m.Run(t.Context(), tt.args)
-			if got := exitCode(err); got != tt.want {
+			if got := ExitCode(err); got != tt.want {
 				t.Errorf("facesnap %s: exit %d (%v), want %d", strings.Join(tt.args, " "), got, err, tt.want)
 			}
 		})
@@ -98,7 +98,7 @@ func TestParseRect(t *testing.T) {
 		t.Errorf("parseRect = %+v, %v", r, err)
 	}
 	for _, bad := range []string{"1,2,3", "a,b,c,d", "1,2,3,-4", "1,2,3,4,5"} {
-		if _, err := parseRect(bad); exitCode(err) != exitUsage {
+		if _, err := parseRect(bad); ExitCode(err) != exitUsage {
 			t.Errorf("parseRect(%q) = %v, want a usage error", bad, err)
 		}
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -17,7 +17,7 @@ func TestOpenStore_UnknownURL(t *testing.T) {
 	t.Parallel()
 	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: env(nil)}
 	err := m.Run(t.Context(), []string{"account", "list", "--db", "mysql://db/facesnap"})
-	if code := exitCode(err); code != exitUsage {
+	if code := ExitCode(err); code != exitUsage {
 		t.Fatalf("exit code %d (%v), want %d", code, err, exitUsage)
 	}
 }

@@ -1,4 +1,8 @@
-package main
+// Package cli is the facesnap command line: the server (serve), its
+// accounts, and a client of it (snapshots, migration, backup and restore,
+// collections). Commands write to the injected outputs of Main, so that
+// tests run them in-process; cmd/facesnap only wires it to the process.
+package cli
 
 import (
 	"context"
