@@ -15,7 +15,7 @@ func (m *Main) operationCommand() *cobra.Command {
 	o := &apiOptions{}
 	cmd := &cobra.Command{
 		Use:   "operation",
-		Short: "Follow the asynchronous operations that take and apply snapshots",
+		Short: "Follow the asynchronous operations: snapshot takes and applies, trainings",
 		RunE:  groupRunE,
 	}
 	m.addAPIFlags(cmd, o)
@@ -93,13 +93,17 @@ last one's createdTime.`,
 				return writeJSON(m.Stdout, ops)
 			}
 			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSTATUS\tCREATED\tPROGRESS\tRESOURCE\tMESSAGE")
+			fmt.Fprintln(tw, "ID\tKIND\tSTATUS\tCREATED\tPROGRESS\tRESOURCE\tMESSAGE")
 			for _, op := range ops {
 				progress := "-"
 				if p := op.Progress; p != nil {
 					progress = fmt.Sprintf("%d/%d", p.Done, p.Total)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", op.OperationID, op.Status, op.CreatedTime, progress, op.ResourceLocation, op.Message)
+				kind := string(op.Kind)
+				if kind == "" {
+					kind = "-" // a server older than the kind field
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", op.OperationID, kind, op.Status, op.CreatedTime, progress, op.ResourceLocation, op.Message)
 			}
 			return tw.Flush()
 		},
