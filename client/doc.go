@@ -1,5 +1,6 @@
 // Package client is a Go client for the Face API v1.0 as facesnap serves it:
-// face collections, persons and faces, snapshots and the asynchronous
+// detection and recognition (identify, verify, find-similar, group), face
+// collections, persons and faces, snapshots and the asynchronous
 // operations that take and apply them, plus facesnap's extensions (operation
 // progress, operation listing, snapshot export and import).
 //

@@ -14,6 +14,15 @@ import (
 // OperationStatusType is OperationStatus.status.
 type OperationStatusType string
 
+// OperationKind is what an operation does (a facesnap extension).
+type OperationKind string
+
+const (
+	OperationTake  OperationKind = "take"  // a snapshot take
+	OperationApply OperationKind = "apply" // a snapshot apply
+	OperationTrain OperationKind = "train" // a collection's training
+)
+
 const (
 	OperationNotStarted OperationStatusType = "notstarted" // queued
 	OperationRunning    OperationStatusType = "running"
@@ -30,8 +39,10 @@ func (s OperationStatusType) Finished() bool {
 type OperationStatus struct {
 	// OperationID is a facesnap extension, set in ListOperations results
 	// only: GET /operations/{id} names the operation already.
-	OperationID string              `json:"operationId,omitempty"`
-	Status      OperationStatusType `json:"status"`
+	OperationID string `json:"operationId,omitempty"`
+	// Kind is a facesnap extension: take, apply or train.
+	Kind   OperationKind       `json:"kind,omitempty"`
+	Status OperationStatusType `json:"status"`
 	// CreatedTime is when the operation was requested.
 	CreatedTime Time `json:"createdTime"`
 	// LastActionTime keeps increasing while data moves.

@@ -8,10 +8,11 @@ import (
 )
 
 // operationJSON is OperationStatus on the wire. Progress and, in lists,
-// the operation id are facesnap extensions; clients that don't know them
-// ignore them.
+// the operation id and kind (take, apply, train) are facesnap
+// extensions; clients that don't know them ignore them.
 type operationJSON struct {
 	OperationID      string                   `json:"operationId,omitempty"`
+	Kind             string                   `json:"kind,omitempty"`
 	Status           facesnap.OperationStatus `json:"status"`
 	CreatedTime      apiTime                  `json:"createdTime"`
 	LastActionTime   *apiTime                 `json:"lastActionTime,omitempty"`
@@ -25,8 +26,17 @@ type progressJSON struct {
 	Total int64 `json:"total"`
 }
 
+// wireKinds are the kind field's values (an extension): short words for
+// people and scripts, kept apart from the stored kind names.
+var wireKinds = map[facesnap.OperationKind]string{
+	facesnap.OperationSnapshotTake:  "take",
+	facesnap.OperationSnapshotApply: "apply",
+	facesnap.OperationTrain:         "train",
+}
+
 func toOperationJSON(op facesnap.Operation) operationJSON {
 	out := operationJSON{
+		Kind:             wireKinds[op.Kind],
 		Status:           op.Status,
 		CreatedTime:      apiTime(op.CreatedAt),
 		LastActionTime:   optTime(op.LastActionAt),

@@ -9,9 +9,10 @@ import (
 	"facesnap"
 )
 
-// Visible are the kinds the API's /operations shows. Training has its own
-// status endpoint.
-var Visible = []facesnap.OperationKind{facesnap.OperationSnapshotTake, facesnap.OperationSnapshotApply}
+// Visible are the kinds the API's /operations shows: snapshot takes and
+// applies, and trainings, which also have the service's own status
+// endpoint but are listed so that one list shows all of an account's work.
+var Visible = []facesnap.OperationKind{facesnap.OperationSnapshotTake, facesnap.OperationSnapshotApply, facesnap.OperationTrain}
 
 // Service answers the API's questions about operations.
 type Service struct {

@@ -1,6 +1,6 @@
 // Command facesnap serves a self-hosted Face API v1.0, manages its
 // accounts, and is a client of it: snapshots, migration, backup and
-// restore, collections.
+// restore, collections. The commands live in facesnap/cli.
 package main
 
 import (
@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"facesnap/cli"
 )
 
 func main() {
@@ -20,11 +22,11 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	m := &cli.Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 	err := m.Run(ctx, os.Args[1:])
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "facesnap:", err)
-		os.Exit(exitCode(err))
+		os.Exit(cli.ExitCode(err))
 	}
 }

@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"facesnap/client"
+)
+
+func (m *Main) personCommand() *cobra.Command {
+	o := &apiOptions{}
+	cmd := &cobra.Command{
+		Use:   "person",
+		Short: "Add persons to person groups",
+		RunE:  groupRunE,
+	}
+	m.addAPIFlags(cmd, o)
+
+	var typ, group string
+	var body client.NameAndUserDataContract
+	add := &cobra.Command{
+		Use:   "add --group ID --name NAME",
+		Short: "Create a person in a person group and print its id",
+		Args:  args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			t, err := parseType(typ)
+			if err != nil {
+				return err
+			}
+			if group == "" || body.Name == "" {
+				return usageErrorf("person add needs --group and --name")
+			}
+			c, err := m.client(o)
+			if err != nil {
+				return err
+			}
+			persons, ok := personsOf(c, t, group)
+			if !ok {
+				return usageErrorf("--type %s has no persons: use PersonGroup or LargePersonGroup", t)
+			}
+			p, err := persons.Create(cmd.Context(), body)
+			if err != nil {
+				return err
+			}
+			if o.output == "json" {
+				return writeJSON(m.Stdout, p)
+			}
+			fmt.Fprintln(m.Stdout, p.PersonID)
+			return nil
+		},
+	}
+	f := add.Flags()
+	f.StringVar(&typ, "type", "PersonGroup", "group type: PersonGroup or LargePersonGroup")
+	f.StringVar(&group, "group", "", "id of the group")
+	f.StringVar(&body.Name, "name", "", "the person's name")
+	f.StringVar(&body.UserData, "user-data", "", "user data")
+	cmd.AddCommand(add)
+	return cmd
+}

@@ -1,0 +1,215 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
+
+	"facesnap"
+	"facesnap/accounts"
+	"facesnap/collections"
+	"facesnap/faceimage"
+	"facesnap/httpapi"
+	"facesnap/operations"
+	"facesnap/recognition"
+	"facesnap/snapshots"
+)
+
+type serveOptions struct {
+	listen           string
+	dataDir          string
+	db               string
+	snapshotStore    string
+	allowPrivateURLs bool
+	rateLimit        float64
+	logLevel         string
+	snapshotTTL      time.Duration
+	workers          int
+	operationLease   time.Duration
+	models           string
+}
+
+// shutdownTimeout bounds how long in-flight requests may take to finish
+// after SIGTERM.
+const shutdownTimeout = 30 * time.Second
+
+func (m *Main) serveCommand() *cobra.Command {
+	var o serveOptions
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the Face API under /face/v1.0",
+		Args:  args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return m.serve(cmd.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
+	f.StringVar(&o.dataDir, "data", defaultDataDir, "data directory (database "+dbFile+")")
+	f.StringVar(&o.db, "db", "", dbUsage)
+	f.StringVar(&o.snapshotStore, "snapshot-store", "", "snapshot store shared by deployments: a directory, or s3://BUCKET?endpoint=URL&region=R (keys from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); default DATA/snapshots")
+	f.BoolVar(&o.allowPrivateURLs, "allow-private-urls", false, "let image URLs reach loopback and private addresses (tests, private deployments)")
+	f.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second allowed to each account; 0 means no limit")
+	f.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	f.DurationVar(&o.snapshotTTL, "snapshot-ttl", 48*time.Hour, "how long a snapshot lives after it is taken")
+	f.IntVar(&o.workers, "workers", 2, "operations (take, apply, train) run at once; more stay queued")
+	f.StringVar(&o.models, "models", "", modelsUsage)
+	f.DurationVar(&o.operationLease, "operation-lease", 10*time.Second, "how long a killed server's running operation waits before another takes it over")
+	return cmd
+}
+
+func (m *Main) serve(ctx context.Context, o serveOptions) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return usageErrorf("--log-level %q: want debug, info, warn or error", o.logLevel)
+	}
+	if o.rateLimit < 0 {
+		return usageErrorf("--rate-limit must not be negative")
+	}
+	if o.snapshotStore == "" {
+		o.snapshotStore = filepath.Join(o.dataDir, "snapshots")
+	}
+	log := slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+
+	db, err := openStore(ctx, o.db, o.dataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	acc := &accounts.Service{Store: db}
+	if err := acc.Provision(ctx, m.Getenv("FACESNAP_ACCOUNTS")); err != nil {
+		return err
+	}
+	if list, err := acc.List(ctx); err != nil {
+		return err
+	} else if len(list) == 0 {
+		where := "--data " + o.dataDir
+		if o.db != "" {
+			where = "--db URL" // not the URL itself: it may hold a password
+		}
+		fmt.Fprintf(m.Stderr, "facesnap: no account yet; create one and get its key with:\n  facesnap account add %s\n", where)
+	}
+
+	eng, err := loadEngine(m.modelsDir(o.models), log)
+	if err != nil {
+		return fmt.Errorf("--models: %w", err)
+	}
+
+	blobs, err := openBlobStore(ctx, o.snapshotStore)
+	if err != nil {
+		return fmt.Errorf("snapshot store: %w", err)
+	}
+	runner := operations.NewRunner(db, operations.RunnerConfig{
+		Concurrency: o.workers,
+		Lease:       o.operationLease,
+		Logger:      log.With("component", "operations"),
+	})
+	snaps := &snapshots.Service{Store: db, Blobs: blobs, Notifier: runner, TTL: o.snapshotTTL}
+	coll := &collections.Service{
+		Store:    db,
+		Fetcher:  faceimage.NewFetcher(faceimage.FetcherOptions{AllowPrivate: o.allowPrivateURLs}),
+		Notifier: runner,
+		Engine:   eng,
+	}
+	recog := &recognition.Service{Store: db, Logger: log.With("component", "recognition")}
+	if err := registerWorkers(runner, recog, snaps); err != nil {
+		return err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	var ready atomic.Bool
+	api := httpapi.New(httpapi.Config{
+		Accounts:    acc,
+		Collections: coll,
+		Recognition: recog,
+		Snapshots:   snaps,
+		Operations:  &operations.Service{Store: db},
+		Logger:      log,
+		Registry:    reg,
+		RateLimit:   o.rateLimit,
+		Ready:       ready.Load,
+	})
+
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           api,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	// The runner stops after the server: requests in flight may still
+	// enqueue work, which the next start picks up anyway.
+	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	// On PostgreSQL an enqueue also wakes the other nodes' runners (wake.go).
+	snaps.Notifier = wakeAcrossNodes(runCtx, &wg, db, runner, log.With("component", "operations"))
+	coll.Notifier = snaps.Notifier
+	wg.Go(func() {
+		if err := runner.Run(runCtx); err != nil {
+			log.Error("operations runner stopped", "err", err)
+		}
+	})
+	wg.Go(func() {
+		snaps.RunPurger(runCtx, snapshotPurgeInterval(o.snapshotTTL), log.With("component", "snapshots"))
+	})
+	wg.Go(func() {
+		coll.RunDetectedFacePurger(runCtx, detectedFacePurgeInterval, log.With("component", "detect"))
+	})
+	defer func() {
+		stopRunner()
+		wg.Wait()
+	}()
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	ready.Store(true)
+	// The one line on stdout: scripts and the SDK tests parse it.
+	fmt.Fprintf(m.Stdout, "facesnap listening on http://%s\n", ln.Addr())
+	log.Info("serving", "addr", ln.Addr().String(), "data", o.dataDir)
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	ready.Store(false)
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// registerWorkers registers a worker for every operation kind.
+func registerWorkers(r *operations.Runner, recog *recognition.Service, snaps *snapshots.Service) error {
+	return errors.Join(
+		r.Register(facesnap.OperationTrain, recog.TrainWorker()),
+		r.Register(facesnap.OperationSnapshotTake, snapshots.TakeWorker{Service: snaps}),
+		r.Register(facesnap.OperationSnapshotApply, snapshots.ApplyWorker{Service: snaps}),
+	)
+}
+
+// snapshotPurgeInterval looks for expired snapshots often enough that
+// one outlives its TTL by at most a tenth of it (and by at most an hour).
+func snapshotPurgeInterval(ttl time.Duration) time.Duration {
+	return min(max(ttl/10, time.Second), time.Hour)
+}

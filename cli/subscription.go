@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"facesnap/client"
+)
+
+// probeSubscription finds the subscription id of the key c uses, through
+// facesnap's GET /account extension: the Face API itself has no call that
+// names the caller's subscription. A server without it (the hosted
+// service) makes the caller pass the id.
+func probeSubscription(ctx context.Context, c *client.Client) (string, error) {
+	a, err := c.Account(ctx)
+	var apiErr *client.Error
+	if errors.As(err, &apiErr) && (apiErr.StatusCode == 404 || apiErr.StatusCode == 405) {
+		return "", usageErrorf("the target server does not say which subscription its key belongs to: pass --to-subscription")
+	}
+	if err != nil {
+		return "", fmt.Errorf("find the target's subscription: %w", err)
+	}
+	if a.SubscriptionID != "" {
+		return a.SubscriptionID, nil
+	}
+	if sub, ok := subscriptionOf(a.Account); ok {
+		return sub, nil
+	}
+	return "", usageErrorf("the target server named its account %q, which holds no subscription id: pass --to-subscription", a.Account)
+}
+
+// subscriptionOf reads the id of an account path:
+// /subscriptions/{id}/resourceGroups/….
+func subscriptionOf(account string) (string, bool) {
+	parts := strings.Split(strings.Trim(account, "/"), "/")
+	if len(parts) < 2 || !strings.EqualFold(parts[0], "subscriptions") || parts[1] == "" {
+		return "", false
+	}
+	return parts[1], true
+}
