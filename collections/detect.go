@@ -3,11 +3,11 @@ package collections
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"time"
 
 	"facesnap"
 	"facesnap/engine"
+	"facesnap/faceattr"
 	"facesnap/faceimage"
 )
 
@@ -33,6 +33,8 @@ type DetectedFace struct {
 	FaceID    string // empty unless ReturnFaceID
 	Rect      facesnap.Rect
 	Landmarks *[27]engine.Point // in engine.LandmarkNames order; nil unless asked
+	// Attributes are those asked for; nil when none was.
+	Attributes *faceattr.Attributes
 	// RecognitionModel is the model the faceId was made with.
 	RecognitionModel string
 }
@@ -55,11 +57,13 @@ func (s *Service) Detect(ctx context.Context, acct facesnap.Account, p DetectPar
 				p.FaceIDTimeToLive, int(facesnap.MinDetectedFaceTTL.Seconds()), int(facesnap.DetectedFaceTTL.Seconds()))
 		}
 	}
-	// The clients send no attributes unless asked to; none of them is
-	// computed here, and an answer without the attributes asked for
-	// would read as "not present" rather than "not supported".
-	if attrs := strings.TrimSpace(p.FaceAttributes); attrs != "" {
-		return nil, facesnap.Invalidf("Face attributes are not supported by this server: returnFaceAttributes '%s' must be left out.", attrs)
+	// detection_02 finds faces only, as the service documents.
+	if p.ReturnLandmarks && detModel == "detection_02" {
+		return nil, facesnap.Invalidf("Face landmarks are not supported by detection_02: set returnFaceLandmarks=false or use detection_01 or detection_03.")
+	}
+	attrs, err := faceattr.Parse(p.FaceAttributes, detModel, recModel)
+	if err != nil {
+		return nil, err
 	}
 	if s.Engine == nil {
 		return nil, ErrNoEngine
@@ -72,7 +76,7 @@ func (s *Service) Detect(ctx context.Context, acct facesnap.Account, p DetectPar
 	if err != nil {
 		return nil, err
 	}
-	out, keep, err := s.detectFaces(ctx, acct, newUpright(img, data), p, detModel, recModel, ttl)
+	out, keep, err := s.detectFaces(ctx, acct, newUpright(img, data), p, attrs, detModel, recModel, ttl)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +89,7 @@ func (s *Service) Detect(ctx context.Context, acct facesnap.Account, p DetectPar
 
 // detectFaces runs the engine on a detect's picture: the answer, and the
 // faces to keep under their faceIds.
-func (s *Service) detectFaces(ctx context.Context, acct facesnap.Account, u upright, p DetectParams, detModel, recModel string, ttl time.Duration) ([]DetectedFace, []facesnap.DetectedFace, error) {
+func (s *Service) detectFaces(ctx context.Context, acct facesnap.Account, u upright, p DetectParams, attrs faceattr.Set, detModel, recModel string, ttl time.Duration) ([]DetectedFace, []facesnap.DetectedFace, error) {
 	release, err := s.engineSlot(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -111,6 +115,10 @@ func (s *Service) detectFaces(ctx context.Context, acct facesnap.Account, u upri
 		if p.ReturnLandmarks {
 			lm := d.Landmarks27()
 			out[i].Landmarks = &lm
+		}
+		if len(attrs) > 0 {
+			a := faceattr.Measure(px, d, attrs)
+			out[i].Attributes = &a
 		}
 		if !p.ReturnFaceID {
 			continue

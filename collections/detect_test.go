@@ -81,6 +81,22 @@ func TestService_Detect(t *testing.T) {
 			}
 		}
 	})
+	t.Run("Attributes", func(t *testing.T) {
+		faces, err := tb.svc.Detect(ctx, acct, collections.DetectParams{Image: img, FaceAttributes: "headPose,qualityForRecognition",
+			DetectionModel: "detection_03", RecognitionModel: "recognition_04"})
+		wantErr(t, err, nil, "")
+		for _, f := range faces {
+			a := f.Attributes
+			if a == nil || a.HeadPose == nil || a.QualityForRecognition == "" || a.Blur != nil || a.Exposure != nil || a.Noise != nil {
+				t.Errorf("face %+v: attributes %+v, want headPose and quality only", f.Rect, a)
+			}
+		}
+		faces, err = tb.svc.Detect(ctx, acct, collections.DetectParams{Image: img})
+		wantErr(t, err, nil, "")
+		if faces[0].Attributes != nil {
+			t.Errorf("attributes %+v without asking", faces[0].Attributes)
+		}
+	})
 	tests := []struct {
 		name   string
 		p      collections.DetectParams
@@ -88,7 +104,10 @@ func TestService_Detect(t *testing.T) {
 	}{
 		{"ErrTTLShort", collections.DetectParams{FaceIDTimeToLive: 59}, facesnap.ReasonBadArgument},
 		{"ErrTTLLong", collections.DetectParams{FaceIDTimeToLive: 86401}, facesnap.ReasonBadArgument},
-		{"ErrAttributes", collections.DetectParams{FaceAttributes: "age"}, facesnap.ReasonBadArgument},
+		{"ErrRetiredAttribute", collections.DetectParams{FaceAttributes: "age"}, facesnap.ReasonBadArgument},
+		{"ErrAttributeOfAnotherModel", collections.DetectParams{FaceAttributes: "exposure", DetectionModel: "detection_03", RecognitionModel: "recognition_04"}, facesnap.ReasonBadArgument},
+		{"ErrQualityWithRecognition01", collections.DetectParams{FaceAttributes: "qualityForRecognition"}, facesnap.ReasonBadArgument},
+		{"ErrLandmarksWithDetection02", collections.DetectParams{ReturnLandmarks: true, DetectionModel: "detection_02"}, facesnap.ReasonBadArgument},
 		{"ErrDetectionModel", collections.DetectParams{DetectionModel: "detection_09"}, facesnap.ReasonBadArgument},
 		{"ErrRecognitionModel", collections.DetectParams{RecognitionModel: "recognition_09"}, facesnap.ReasonBadArgument},
 		{"ErrEmptyURL", collections.DetectParams{ByURL: true}, facesnap.ReasonInvalidURL},

@@ -10,14 +10,67 @@ import (
 	"facesnap"
 	"facesnap/collections"
 	"facesnap/engine"
+	"facesnap/faceattr"
 )
 
 // detectedFaceJSON is DetectedFace on the wire.
 type detectedFaceJSON struct {
-	FaceID           string         `json:"faceId,omitempty"`
-	RecognitionModel string         `json:"recognitionModel,omitempty"`
-	FaceRectangle    rectJSON       `json:"faceRectangle"`
-	FaceLandmarks    *landmarksJSON `json:"faceLandmarks,omitempty"`
+	FaceID           string          `json:"faceId,omitempty"`
+	RecognitionModel string          `json:"recognitionModel,omitempty"`
+	FaceRectangle    rectJSON        `json:"faceRectangle"`
+	FaceLandmarks    *landmarksJSON  `json:"faceLandmarks,omitempty"`
+	FaceAttributes   *attributesJSON `json:"faceAttributes,omitempty"`
+}
+
+// attributesJSON is FaceAttributes, with the clients' field names and enum
+// spellings (BlurLevel "Low", ExposureLevel "GoodExposure",
+// QualityForRecognition "High", as the Go, JS and Python clients define
+// them).
+type attributesJSON struct {
+	HeadPose              *headPoseJSON `json:"headPose,omitempty"`
+	Blur                  *ratedJSON    `json:"blur,omitempty"`
+	Exposure              *ratedJSON    `json:"exposure,omitempty"`
+	Noise                 *ratedJSON    `json:"noise,omitempty"`
+	QualityForRecognition string        `json:"qualityForRecognition,omitempty"`
+}
+
+type headPoseJSON struct {
+	Pitch float64 `json:"pitch"`
+	Roll  float64 `json:"roll"`
+	Yaw   float64 `json:"yaw"`
+}
+
+// ratedJSON is Blur, Exposure or Noise: the level's field is named after
+// the attribute (blurLevel, exposureLevel, noiseLevel).
+type ratedJSON struct {
+	levelField string
+	faceattr.Rated
+}
+
+func (r *ratedJSON) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]any{r.levelField: r.Level, "value": r.Value})
+}
+
+func toAttributesJSON(a *faceattr.Attributes) *attributesJSON {
+	if a == nil {
+		return nil
+	}
+	rated := func(field string, r *faceattr.Rated) *ratedJSON {
+		if r == nil {
+			return nil
+		}
+		return &ratedJSON{levelField: field, Rated: *r}
+	}
+	out := &attributesJSON{
+		Blur:                  rated("blurLevel", a.Blur),
+		Exposure:              rated("exposureLevel", a.Exposure),
+		Noise:                 rated("noiseLevel", a.Noise),
+		QualityForRecognition: a.QualityForRecognition,
+	}
+	if p := a.HeadPose; p != nil {
+		out.HeadPose = &headPoseJSON{Pitch: p.Pitch, Roll: p.Roll, Yaw: p.Yaw}
+	}
+	return out
 }
 
 // rectJSON is FaceRectangle, in the spec's field order.
@@ -67,6 +120,7 @@ func toDetectedFaceJSON(f collections.DetectedFace, withModel bool) detectedFace
 	if withModel {
 		out.RecognitionModel = f.RecognitionModel
 	}
+	out.FaceAttributes = toAttributesJSON(f.Attributes)
 	if f.Landmarks != nil {
 		var lm landmarksJSON
 		for i, p := range f.Landmarks {

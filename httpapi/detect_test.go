@@ -139,6 +139,7 @@ func TestAPI_Detect(t *testing.T) {
 			{method: "POST", path: "/detect?faceIdTimeToLive=86401", contentType: oct, body: img, status: 400, code: "BadArgument"},
 			{method: "POST", path: "/detect?faceIdTimeToLive=day", contentType: oct, body: img, status: 400, code: "BadArgument"},
 			{name: "attributes", method: "POST", path: "/detect?returnFaceAttributes=age,gender", contentType: oct, body: img, status: 400, code: "BadArgument"},
+			{name: "attribute not computed", method: "POST", path: "/detect?returnFaceAttributes=glasses", contentType: oct, body: img, status: 400, code: "BadArgument"},
 			{method: "POST", path: "/detect?returnFaceId=maybe", contentType: oct, body: img, status: 400, code: "BadArgument"},
 			{method: "POST", path: "/detect?detectionModel=detection_09", contentType: oct, body: img, status: 400, code: "BadArgument"},
 			{method: "POST", path: "/detect?recognitionModel=recognition_09", contentType: oct, body: img, status: 400, code: "BadArgument"},

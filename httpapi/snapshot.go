@@ -76,8 +76,8 @@ func (s *Server) takeSnapshot(w http.ResponseWriter, r *http.Request, acct faces
 
 func (s *Server) applySnapshot(w http.ResponseWriter, r *http.Request, acct facesnap.Account) error {
 	var req struct {
-		ObjectID string `json:"objectId"`
-		Mode     string `json:"mode"`
+		ObjectID string  `json:"objectId"`
+		Mode     *string `json:"mode"`
 	}
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err

@@ -45,6 +45,7 @@ func TestSnapshot_RawValidation(t *testing.T) {
 		{"take text/plain", harness.Request{Method: http.MethodPost, Path: "/snapshots", Key: key, ContentType: "text/plain", Body: []byte(`{"type":"FaceList","objectId":"raw","applyScope":` + scope + `}`)}, 415, ""},
 		{"take without key", harness.Request{Method: http.MethodPost, Path: "/snapshots", ContentType: jsonCT, Body: []byte(`{"type":"FaceList","objectId":"raw","applyScope":` + scope + `}`)}, 401, ""},
 		{"apply mode Replace", apply(`{"objectId":"x","mode":"Replace"}`), 400, "BadArgument"},
+		{"apply mode empty", apply(`{"objectId":"x","mode":""}`), 400, "BadArgument"},
 		{"apply no objectId", apply(`{}`), 400, "BadArgument"},
 		{"apply bad objectId", apply(`{"objectId":"Bad!"}`), 400, "BadArgument"},
 		{"apply bad JSON", apply(`{"objectId":`), 400, "BadArgument"},

@@ -129,7 +129,10 @@ func (s *Service) Take(ctx context.Context, acct facesnap.Account, p TakeParams)
 // ApplyParams is an ApplySnapshotRequest.
 type ApplyParams struct {
 	ObjectID string
-	Mode     string // only "CreateNew"; empty means CreateNew
+	// Mode is only "CreateNew". Nil is a request that leaves the field
+	// out, which the spec defaults to CreateNew (the Go client omits it
+	// when unset); an empty mode is a wrong value, not a missing one.
+	Mode *string
 }
 
 // applyArgs are the snapshot.apply operation's arguments.
@@ -143,8 +146,8 @@ type applyArgs struct {
 // is taken (an existing object, or another apply's reservation) still
 // returns an operation, failed with a message, as the service does.
 func (s *Service) Apply(ctx context.Context, acct facesnap.Account, snapshotID string, p ApplyParams) (string, error) {
-	if p.Mode != "" && p.Mode != "CreateNew" {
-		return "", facesnap.Invalidf("Invalid mode %q: only CreateNew is supported.", p.Mode)
+	if p.Mode != nil && *p.Mode != "CreateNew" {
+		return "", facesnap.Invalidf("Invalid mode %q: only CreateNew is supported.", *p.Mode)
 	}
 	if err := checkObjectID(p.ObjectID); err != nil {
 		return "", err
