@@ -24,7 +24,7 @@ import (
 
 // peopleDir holds the shared labelled photos (see its README); tests read
 // them from there, and they are never copied into the repository.
-var peopleDir = filepath.Join("..", "..", "..", "shared", "testdata", "people")
+var peopleDir = filepath.Join("..", "..", "shared", "testdata", "people")
 
 var all = faceattr.Set{faceattr.HeadPose, faceattr.Blur, faceattr.Exposure, faceattr.Noise, faceattr.QualityForRecognition}
 

@@ -28,7 +28,7 @@ func TestPythonClient(t *testing.T) {
 		}
 		t.Skipf("the official Python client is not installed: apt-get install python3-azure (%v)", err)
 	}
-	people, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "testdata", "people"))
+	people, err := filepath.Abs(filepath.Join("..", "..", "shared", "testdata", "people"))
 	if err != nil {
 		t.Fatal(err)
 	}
