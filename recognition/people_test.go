@@ -6,9 +6,9 @@ import (
 	"image"
 	_ "image/jpeg"
 	_ "image/png"
+	"math"
 	"os"
 	"path/filepath"
-	"math"
 	"sort"
 	"strconv"
 	"sync"
@@ -92,7 +92,9 @@ type faceCountError struct {
 	n    int
 }
 
-func (e *faceCountError) Error() string { return e.file + ": want one face, found " + strconv.Itoa(e.n) }
+func (e *faceCountError) Error() string {
+	return e.file + ": want one face, found " + strconv.Itoa(e.n)
+}
 
 // describeFile detects every face of a photo and describes it, largest
 // first.

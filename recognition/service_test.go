@@ -221,4 +221,3 @@ func TestIdentify_ManyFacesOfOnePerson(t *testing.T) {
 		t.Errorf("candidates %+v, want 3 with person 0 first", got)
 	}
 }
-

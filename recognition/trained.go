@@ -2,7 +2,7 @@ package recognition
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"

@@ -142,7 +142,9 @@ var personGroupKinds = []personGroupKind{
 func (k personGroupKind) trainAndWait(t *testing.T, ctx context.Context, c clients, id string) {
 	t.Helper()
 	must(t, k.train(ctx, c, id), "train "+id)
-	tr := trainable{status: func(ctx context.Context, c clients, id string) (face.TrainingStatus, error) { return k.status(ctx, c, id) }}
+	tr := trainable{status: func(ctx context.Context, c clients, id string) (face.TrainingStatus, error) {
+		return k.status(ctx, c, id)
+	}}
 	if st := pollTraining(t, ctx, tr, c, id); st.Status != face.TrainingStatusTypeSucceeded {
 		t.Fatalf("training of %s: %s %s", id, st.Status, deref(st.Message))
 	}
