@@ -121,12 +121,23 @@ func (s *Service) forget(ref facesnap.CollectionRef) {
 // faces of key's trained state: those with Seq ≤ key.seq. Faces deleted
 // since the training are not there to index; those deleted later are
 // filtered out by every search (live).
+//
+// progress, when set, hears of the work in faces, counted in two halves of
+// equal weight: reading the faces, then building the index.
 func (s *Service) buildState(ctx context.Context, key trainedKey, progress func(done, total int64)) (*trainedState, error) {
-	sink := &indexSink{s: s, seq: key.seq, personIdx: map[string]int32{}}
+	if progress == nil {
+		progress = func(int64, int64) {}
+	}
+	sink := &indexSink{s: s, seq: key.seq, personIdx: map[string]int32{}, progress: progress}
 	if err := s.Store.CollectionDump(ctx, key.ref, sink); err != nil {
 		return nil, err
 	}
-	ix, err := sink.builder.Build(ctx, progress)
+	read := int64(len(sink.faces))
+	ix, err := sink.builder.Build(ctx, func(done, total int64) {
+		if total > 0 {
+			progress(read/2+done*read/(2*total), read)
+		}
+	})
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
@@ -152,10 +163,13 @@ type indexSink struct {
 	personOf   []int32
 	persons    []uuid.UUID
 	personIdx  map[string]int32
+	progress   func(done, total int64)
+	total      int64
 }
 
 func (k *indexSink) Collection(c facesnap.Collection, t facesnap.Training, stats facesnap.CollectionStats) error {
 	k.collection = c
+	k.total = stats.Faces
 	n := int(min(stats.Faces, int64(facesnap.MaxFacesPerLargeFaceList)))
 	k.builder = k.s.newIndex(n)
 	k.faces = make([]uuid.UUID, 0, n)
@@ -192,5 +206,8 @@ func (k *indexSink) Face(f facesnap.Face) error {
 	}
 	k.faces = append(k.faces, id)
 	k.builder.Add(f.Feature)
+	if n := int64(len(k.faces)); n%4096 == 0 {
+		k.progress(n/2, max(k.total, n))
+	}
 	return nil
 }
