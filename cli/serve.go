@@ -37,6 +37,7 @@ type serveOptions struct {
 	snapshotTTL      time.Duration
 	workers          int
 	operationLease   time.Duration
+	searchMemoryMiB  int64
 	models           string
 }
 
@@ -66,6 +67,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	f.IntVar(&o.workers, "workers", 2, "operations (take, apply, train) run at once; more stay queued")
 	f.StringVar(&o.models, "models", "", modelsUsage)
 	f.DurationVar(&o.operationLease, "operation-lease", 10*time.Second, "how long a killed server's running operation waits before another takes it over")
+	f.Int64Var(&o.searchMemoryMiB, "search-memory", 4096, "MiB of trained collections' search indexes a node keeps; past it the least recently searched are dropped and rebuilt from the store on their next search (0: no bound)")
 	return cmd
 }
 
@@ -123,7 +125,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		Notifier: runner,
 		Engine:   eng,
 	}
-	recog := &recognition.Service{Store: db, Logger: log.With("component", "recognition")}
+	recog := &recognition.Service{Store: db, Logger: log.With("component", "recognition"), MemoryBudget: o.searchMemoryMiB << 20}
 	if err := registerWorkers(runner, recog, snaps); err != nil {
 		return err
 	}

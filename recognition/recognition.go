@@ -21,14 +21,17 @@ import (
 
 // Service implements the recognition operations on a Store.
 type Service struct {
-	Store facesnap.Store
-	// Notifier is unused here; training is queued by collections.
+	Store  facesnap.Store
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 	// NewIndex returns the builder of an index of about n descriptors;
 	// default NewIndexBuilder.
 	NewIndex func(n int) IndexBuilder
+	// MemoryBudget bounds what the node holds of trained collections
+	// (bytes; 0: no bound): past it the least recently searched are
+	// dropped, to be built again from the store when next searched.
+	MemoryBudget int64
 
 	mu      sync.Mutex
 	trained map[facesnap.CollectionRef]*trainedState

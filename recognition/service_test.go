@@ -221,3 +221,28 @@ func TestIdentify_ManyFacesOfOnePerson(t *testing.T) {
 		t.Errorf("candidates %+v, want 3 with person 0 first", got)
 	}
 }
+
+func TestIdentify_MemoryBudget(t *testing.T) {
+	// Past the budget a node drops the least recently searched collection
+	// and builds it again when it is next searched: same answers.
+	t.Parallel()
+	tb := setup(t)
+	tb.svc.MemoryBudget = 1
+	refA, personsA := tb.group(t, "a", 3, 2)
+	refB, personsB := tb.group(t, "b", 3, 2)
+	tb.train(t, refA, true)
+	tb.train(t, refB, true)
+	q := tb.query(t, feature(1, 3), time.Hour)
+	for range 2 {
+		for _, g := range []struct {
+			ref     facesnap.CollectionRef
+			persons []string
+		}{{refA, personsA}, {refB, personsB}} {
+			cs, err := tb.identify(t, g.ref, q)
+			must(t, err)
+			if len(cs) != 1 || cs[0].PersonID != g.persons[1] {
+				t.Fatalf("identify in %s: %+v, want person 1", g.ref.ID, cs)
+			}
+		}
+	}
+}

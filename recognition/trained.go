@@ -3,6 +3,7 @@ package recognition
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -33,7 +34,11 @@ type trainedState struct {
 	// no persons.
 	personOf []int32
 	persons  []uuid.UUID
+	// used is when a search last used the state (unix nanoseconds).
+	used atomic.Int64
 }
+
+func (st *trainedState) touch() { st.used.Store(time.Now().UnixNano()) }
 
 // faceID is the persisted face id of entry i.
 func (st *trainedState) faceID(i int32) string { return st.faces[i].String() }
@@ -62,6 +67,7 @@ func (s *Service) stateFor(ctx context.Context, key trainedKey) (*trainedState, 
 	s.mu.Lock()
 	if st := s.trained[ref]; st != nil && st.key == key {
 		s.mu.Unlock()
+		st.touch()
 		return st, nil
 	}
 	l := s.loading[key]
@@ -104,10 +110,48 @@ func (s *Service) install(st *trainedState) {
 	if s.trained == nil {
 		s.trained = make(map[facesnap.CollectionRef]*trainedState)
 	}
-	if old := s.trained[st.key.ref]; old != nil && old.key.success.After(st.key.success) {
+	if old := s.trained[st.key.ref]; old != nil && old.key.newer(st.key) {
 		return // a newer training is already here
 	}
+	st.touch()
 	s.trained[st.key.ref] = st
+	s.evict(st)
+}
+
+// newer reports whether k names a later state of the collection than o.
+func (k trainedKey) newer(o trainedKey) bool {
+	if !k.success.Equal(o.success) {
+		return k.success.After(o.success)
+	}
+	return k.seq > o.seq
+}
+
+// evict drops the least recently used states, but keep, while the states
+// this node holds are over MemoryBudget. An evicted state is built again
+// from the store when it is next searched.
+func (s *Service) evict(keep *trainedState) {
+	if s.MemoryBudget <= 0 {
+		return
+	}
+	var total int64
+	for _, st := range s.trained {
+		total += st.memoryBytes()
+	}
+	for total > s.MemoryBudget {
+		var oldest *trainedState
+		for _, st := range s.trained {
+			if st != keep && (oldest == nil || st.used.Load() < oldest.used.Load()) {
+				oldest = st
+			}
+		}
+		if oldest == nil {
+			return
+		}
+		delete(s.trained, oldest.key.ref)
+		total -= oldest.memoryBytes()
+		s.log().Info("trained state evicted", "account", oldest.key.ref.Account, "kind", oldest.key.ref.Kind,
+			"id", oldest.key.ref.ID, "memory_bytes", oldest.memoryBytes())
+	}
 }
 
 // forget drops what this node holds of a collection, e.g. once it is gone.
