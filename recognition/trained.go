@@ -12,15 +12,24 @@ import (
 )
 
 // trainedKey names one trained state of a collection: the faces it holds
-// are those with Seq ≤ seq, as of the training that succeeded at success.
+// are those with Seq ≤ seq, as of the training that succeeded at success
+// (Unix nanoseconds, so that keys compare by value; 0 for a FaceList,
+// which is searched as it is).
 type trainedKey struct {
 	ref     facesnap.CollectionRef
 	seq     int64
-	success time.Time
+	success int64
 }
 
 func keyOf(ref facesnap.CollectionRef, t facesnap.Training) trainedKey {
-	return trainedKey{ref: ref, seq: t.TrainedSeq, success: t.LastSuccessAt}
+	return trainedKey{ref: ref, seq: t.TrainedSeq, success: unixNano(t.LastSuccessAt)}
+}
+
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
 }
 
 // trainedState is a collection's search index and the ids of its entries,
@@ -120,8 +129,8 @@ func (s *Service) install(st *trainedState) {
 
 // newer reports whether k names a later state of the collection than o.
 func (k trainedKey) newer(o trainedKey) bool {
-	if !k.success.Equal(o.success) {
-		return k.success.After(o.success)
+	if k.success != o.success {
+		return k.success > o.success
 	}
 	return k.seq > o.seq
 }
