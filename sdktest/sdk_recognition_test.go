@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/services/cognitiveservices/v1.0/face"
 	"github.com/gofrs/uuid"
@@ -542,5 +543,40 @@ func TestRecognition_SnapshotCarriesTraining(t *testing.T) {
 	west.Restart()
 	if got := answers(FA, "people"); !slices.Equal(got, want) {
 		t.Errorf("after a restart the source answers %v, want %v", got, want)
+	}
+}
+
+// TestMultiNode_IdentifyOnEveryNode: two nodes on one PostgreSQL. The
+// group is enrolled and trained through node 1 (whichever node's runner
+// trains it); both nodes identify the same, and a person deleted through
+// node 2 is never answered by node 1, which holds the index.
+func TestMultiNode_IdentifyOnEveryNode(t *testing.T) {
+	t.Parallel()
+	c := startCluster(t, 2, "--models", modelsDir(t))
+	ctx := harness.Context(t, 2*time.Minute)
+	k := personGroupKinds[1]
+	rb := &recognitionBundle{group: k, groupID: "people"}
+	rb.persons = k.enrol(t, ctx, c.A[0], "people")
+	k.trainAndWait(t, ctx, c.A[0], "people")
+	F := []face.Client{faceClient(c.nodes[0].Endpoint, c.a.Key), faceClient(c.nodes[1].Endpoint, c.a.Key)}
+	for i, F := range F {
+		for name, photos := range queries {
+			q := detectOne(t, ctx, F, photos[0])
+			res, err := F.Identify(ctx, face.IdentifyRequest{FaceIds: &[]uuid.UUID{q}, LargePersonGroupID: ptr("people")})
+			must(t, err, "identify")
+			if got := rb.top((*res.Value)[0]); got != name {
+				t.Errorf("node %d identifies %s as %q, want %s", i+1, photos[0], got, name)
+			}
+		}
+	}
+	must(t, k.delete(ctx, c.A[1], "people", rb.persons["kit"]), "delete kit through node 2")
+	q := detectOne(t, ctx, F[0], "kit/3.jpg")
+	zero := 0.0
+	res, err := F[0].Identify(ctx, face.IdentifyRequest{FaceIds: &[]uuid.UUID{q}, LargePersonGroupID: ptr("people"), ConfidenceThreshold: &zero, MaxNumOfCandidatesReturned: ptr(int32(5))})
+	must(t, err, "identify on node 1")
+	for _, cand := range *(*res.Value)[0].Candidates {
+		if *cand.PersonID == rb.persons["kit"] {
+			t.Errorf("node 1 answered a person deleted through node 2")
+		}
 	}
 }
