@@ -78,10 +78,10 @@ func TestIndex_Edges(t *testing.T) {
 		want []vec.Neighbor
 	}{
 		{"Empty", nil, 3, []vec.Neighbor{}},
-		{"One", [][]float32{{3, 4}}, 1, []vec.Neighbor{{0, 5}}},
-		{"KAboveLen", [][]float32{{0, 1}, {0, 2}}, 10, []vec.Neighbor{{0, 1}, {1, 2}}},
+		{"One", [][]float32{{3, 4}}, 1, []vec.Neighbor{{ID: 0, Dist: 5}}},
+		{"KAboveLen", [][]float32{{0, 1}, {0, 2}}, 10, []vec.Neighbor{{ID: 0, Dist: 1}, {ID: 1, Dist: 2}}},
 		{"ZeroK", [][]float32{{0, 1}}, 0, []vec.Neighbor{}},
-		{"TiesToSmallerID", [][]float32{{0, 1}, {1, 0}, {0, 1}}, 2, []vec.Neighbor{{0, 1}, {1, 1}}},
+		{"TiesToSmallerID", [][]float32{{0, 1}, {1, 0}, {0, 1}}, 2, []vec.Neighbor{{ID: 0, Dist: 1}, {ID: 1, Dist: 1}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

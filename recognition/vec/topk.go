@@ -79,6 +79,13 @@ func (t *TopK) down(i int) {
 	}
 }
 
+// Cap is the k that t keeps.
+func (t *TopK) Cap() int { return t.k }
+
+// Unsorted returns the kept entries in no particular order, with their
+// squared distances; the slice is t's own, valid until the next Push.
+func (t *TopK) Unsorted() []Neighbor { return t.heap }
+
 // Result returns the kept entries nearest first, with euclidean
 // distances, in a new slice.
 func (t *TopK) Result() []Neighbor {
