@@ -9,8 +9,8 @@ import (
 	"slices"
 	"testing"
 
-	"facesnap/recognition/flat"
 	"facesnap/internal/synth"
+	"facesnap/recognition/flat"
 )
 
 // faces returns persons×perPerson enrolled faces, and queries: new faces
