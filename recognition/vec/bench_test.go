@@ -1,0 +1,77 @@
+package vec
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/viterin/vek/vek32"
+)
+
+// The kernels against github.com/viterin/vek (SIMD float32) on what the
+// indexes do: one 128-float query against a batch of rows.
+const benchDim, benchRows = 128, 1024
+
+func benchData() (q, m []float32, codes []uint8, out []float32) {
+	r := rand.New(rand.NewPCG(5, 6))
+	q, m = randVecs(r, benchDim), randVecs(r, benchDim*benchRows)
+	codes = make([]uint8, benchDim*benchRows)
+	for i := range codes {
+		codes[i] = uint8(r.IntN(256))
+	}
+	return q, m, codes, make([]float32, benchRows)
+}
+
+func perRow(b *testing.B, f func()) {
+	for b.Loop() {
+		f()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchRows, "ns/row")
+}
+
+func BenchmarkDotBatch(b *testing.B) {
+	q, m, _, out := benchData()
+	perRow(b, func() { DotBatch(q, m, out) })
+}
+
+func BenchmarkDotBatchPortable(b *testing.B) {
+	q, m, _, out := benchData()
+	perRow(b, func() { dotBatchGo(q, m, benchDim, benchDim, out) })
+}
+
+func BenchmarkDotVek(b *testing.B) {
+	q, m, _, out := benchData()
+	perRow(b, func() {
+		for r := range out {
+			out[r] = vek32.Dot(q, m[r*benchDim:(r+1)*benchDim])
+		}
+	})
+}
+
+func BenchmarkL2Batch(b *testing.B) {
+	q, m, _, out := benchData()
+	perRow(b, func() { L2SquaredBatch(q, m, out) })
+}
+
+func BenchmarkL2BatchPortable(b *testing.B) {
+	q, m, _, out := benchData()
+	perRow(b, func() { l2BatchGo(q, m, benchDim, benchDim, out) })
+}
+
+func BenchmarkL2Vek(b *testing.B) {
+	q, m, _, out := benchData()
+	perRow(b, func() {
+		for r := range out {
+			out[r] = vek32.Distance(q, m[r*benchDim:(r+1)*benchDim])
+		}
+	})
+}
+
+func BenchmarkDotU8Batch(b *testing.B) {
+	q, _, codes, out := benchData()
+	perRow(b, func() { DotU8Batch(q, codes, out) })
+}
+
+func BenchmarkDotU8BatchPortable(b *testing.B) {
+	q, _, codes, out := benchData()
+	perRow(b, func() { dotU8BatchGo(q, codes, benchDim, benchDim, out) })
+}

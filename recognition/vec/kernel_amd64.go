@@ -1,0 +1,20 @@
+//go:build !purego
+
+package vec
+
+import "golang.org/x/sys/cpu"
+
+// AVX2 for the 8-bit widening load; the float part needs only AVX.
+var useAsm = cpu.X86.HasAVX2
+
+// Each kernel handles the first main (a multiple of 32) floats of each
+// row; rows are stride elements apart.
+
+//go:noescape
+func dotBatchAsm(q, m *float32, main, stride, rows int, out *float32)
+
+//go:noescape
+func l2BatchAsm(q, m *float32, main, stride, rows int, out *float32)
+
+//go:noescape
+func dotU8BatchAsm(q *float32, codes *uint8, main, stride, rows int, out *float32)

@@ -1,0 +1,165 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Four YMM sums (Y0-Y3) take elements i mod 32 in groups of eight; each
+// product is rounded before it is added (VMULPS then VADDPS, no FMA) so
+// that the portable loops in portable.go give the very same bits.
+
+// REDUCE leaves ((Y0+Y1)+(Y2+Y3)) summed across its lanes in X0.
+#define REDUCE \
+	VADDPS       Y1, Y0, Y0 \
+	VADDPS       Y3, Y2, Y2 \
+	VADDPS       Y2, Y0, Y0 \
+	VEXTRACTF128 $1, Y0, X1 \
+	VADDPS       X1, X0, X0 \
+	VHADDPS      X0, X0, X0 \
+	VHADDPS      X0, X0, X0
+
+#define ZERO \
+	VXORPS Y0, Y0, Y0 \
+	VXORPS Y1, Y1, Y1 \
+	VXORPS Y2, Y2, Y2 \
+	VXORPS Y3, Y3, Y3
+
+// func dotBatchAsm(q, m *float32, main, stride, rows int, out *float32)
+TEXT ·dotBatchAsm(SB), NOSPLIT, $0-48
+	MOVQ q+0(FP), SI
+	MOVQ m+8(FP), DI
+	MOVQ main+16(FP), CX
+	MOVQ stride+24(FP), R8
+	MOVQ rows+32(FP), R9
+	MOVQ out+40(FP), DX
+	SHLQ $2, R8
+
+dotrow:
+	TESTQ R9, R9
+	JZ    dotdone
+	ZERO
+	XORQ  AX, AX
+
+dotloop:
+	VMOVUPS (SI)(AX*4), Y4
+	VMULPS  (DI)(AX*4), Y4, Y4
+	VADDPS  Y4, Y0, Y0
+	VMOVUPS 32(SI)(AX*4), Y5
+	VMULPS  32(DI)(AX*4), Y5, Y5
+	VADDPS  Y5, Y1, Y1
+	VMOVUPS 64(SI)(AX*4), Y6
+	VMULPS  64(DI)(AX*4), Y6, Y6
+	VADDPS  Y6, Y2, Y2
+	VMOVUPS 96(SI)(AX*4), Y7
+	VMULPS  96(DI)(AX*4), Y7, Y7
+	VADDPS  Y7, Y3, Y3
+	ADDQ    $32, AX
+	CMPQ    AX, CX
+	JLT     dotloop
+
+	REDUCE
+	VMOVSS X0, (DX)
+	ADDQ   $4, DX
+	ADDQ   R8, DI
+	DECQ   R9
+	JMP    dotrow
+
+dotdone:
+	VZEROUPPER
+	RET
+
+// func l2BatchAsm(q, m *float32, main, stride, rows int, out *float32)
+TEXT ·l2BatchAsm(SB), NOSPLIT, $0-48
+	MOVQ q+0(FP), SI
+	MOVQ m+8(FP), DI
+	MOVQ main+16(FP), CX
+	MOVQ stride+24(FP), R8
+	MOVQ rows+32(FP), R9
+	MOVQ out+40(FP), DX
+	SHLQ $2, R8
+
+l2row:
+	TESTQ R9, R9
+	JZ    l2done
+	ZERO
+	XORQ  AX, AX
+
+l2loop:
+	VMOVUPS (SI)(AX*4), Y4
+	VSUBPS  (DI)(AX*4), Y4, Y4
+	VMULPS  Y4, Y4, Y4
+	VADDPS  Y4, Y0, Y0
+	VMOVUPS 32(SI)(AX*4), Y5
+	VSUBPS  32(DI)(AX*4), Y5, Y5
+	VMULPS  Y5, Y5, Y5
+	VADDPS  Y5, Y1, Y1
+	VMOVUPS 64(SI)(AX*4), Y6
+	VSUBPS  64(DI)(AX*4), Y6, Y6
+	VMULPS  Y6, Y6, Y6
+	VADDPS  Y6, Y2, Y2
+	VMOVUPS 96(SI)(AX*4), Y7
+	VSUBPS  96(DI)(AX*4), Y7, Y7
+	VMULPS  Y7, Y7, Y7
+	VADDPS  Y7, Y3, Y3
+	ADDQ    $32, AX
+	CMPQ    AX, CX
+	JLT     l2loop
+
+	REDUCE
+	VMOVSS X0, (DX)
+	ADDQ   $4, DX
+	ADDQ   R8, DI
+	DECQ   R9
+	JMP    l2row
+
+l2done:
+	VZEROUPPER
+	RET
+
+// func dotU8BatchAsm(q *float32, codes *uint8, main, stride, rows int, out *float32)
+//
+// Each group of eight codes is widened to int32 and converted to float
+// (exact for 0-255) before the multiply.
+TEXT ·dotU8BatchAsm(SB), NOSPLIT, $0-48
+	MOVQ q+0(FP), SI
+	MOVQ codes+8(FP), DI
+	MOVQ main+16(FP), CX
+	MOVQ stride+24(FP), R8
+	MOVQ rows+32(FP), R9
+	MOVQ out+40(FP), DX
+
+u8row:
+	TESTQ R9, R9
+	JZ    u8done
+	ZERO
+	XORQ  AX, AX
+
+u8loop:
+	VPMOVZXBD (DI)(AX*1), Y4
+	VCVTDQ2PS Y4, Y4
+	VMULPS    (SI)(AX*4), Y4, Y4
+	VADDPS    Y4, Y0, Y0
+	VPMOVZXBD 8(DI)(AX*1), Y5
+	VCVTDQ2PS Y5, Y5
+	VMULPS    32(SI)(AX*4), Y5, Y5
+	VADDPS    Y5, Y1, Y1
+	VPMOVZXBD 16(DI)(AX*1), Y6
+	VCVTDQ2PS Y6, Y6
+	VMULPS    64(SI)(AX*4), Y6, Y6
+	VADDPS    Y6, Y2, Y2
+	VPMOVZXBD 24(DI)(AX*1), Y7
+	VCVTDQ2PS Y7, Y7
+	VMULPS    96(SI)(AX*4), Y7, Y7
+	VADDPS    Y7, Y3, Y3
+	ADDQ      $32, AX
+	CMPQ      AX, CX
+	JLT       u8loop
+
+	REDUCE
+	VMOVSS X0, (DX)
+	ADDQ   $4, DX
+	ADDQ   R8, DI
+	DECQ   R9
+	JMP    u8row
+
+u8done:
+	VZEROUPPER
+	RET

@@ -1,0 +1,19 @@
+//go:build !amd64 || purego
+
+package vec
+
+// Without the amd64 assembly the portable loops do all the work.
+
+const useAsm = false
+
+func dotBatchAsm(q, m *float32, main, stride, rows int, out *float32) {
+	panic("dotBatchAsm without assembly")
+}
+
+func l2BatchAsm(q, m *float32, main, stride, rows int, out *float32) {
+	panic("l2BatchAsm without assembly")
+}
+
+func dotU8BatchAsm(q *float32, codes *uint8, main, stride, rows int, out *float32) {
+	panic("dotU8BatchAsm without assembly")
+}

@@ -1,0 +1,132 @@
+package vec
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+func randVecs(r *rand.Rand, n int) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = float32(r.NormFloat64() * 0.1)
+	}
+	return v
+}
+
+// The assembly and the portable loops must agree bit for bit: that is what
+// makes an index built on one CPU answer as one built on another.
+func TestKernels_AsmMatchesPortable(t *testing.T) {
+	if !useAsm {
+		t.Skip("no assembly on this CPU or build")
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{32, 64, 128, 160, 512} {
+		const rows = 37
+		q, m := randVecs(r, n), randVecs(r, n*rows)
+		codes := make([]uint8, n*rows)
+		for i := range codes {
+			codes[i] = uint8(r.IntN(256))
+		}
+		type kernel struct {
+			name     string
+			asm, ref func(out []float32)
+		}
+		for _, k := range []kernel{
+			{"dot", func(o []float32) { dotBatchAsm(&q[0], &m[0], n, n, rows, &o[0]) }, func(o []float32) { dotBatchGo(q, m, n, n, o) }},
+			{"l2", func(o []float32) { l2BatchAsm(&q[0], &m[0], n, n, rows, &o[0]) }, func(o []float32) { l2BatchGo(q, m, n, n, o) }},
+			{"u8", func(o []float32) { dotU8BatchAsm(&q[0], &codes[0], n, n, rows, &o[0]) }, func(o []float32) { dotU8BatchGo(q, codes, n, n, o) }},
+		} {
+			a, b := make([]float32, rows), make([]float32, rows)
+			k.asm(a)
+			k.ref(b)
+			for i := range a {
+				if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+					t.Fatalf("%s n=%d row %d: asm %v, portable %v", k.name, n, i, a[i], b[i])
+				}
+			}
+		}
+	}
+}
+
+func TestKernels_Values(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 7, 31, 32, 33, 127, 128, 130} {
+		const rows = 5
+		q, m := randVecs(r, n), randVecs(r, n*rows)
+		codes := make([]uint8, n*rows)
+		for i := range codes {
+			codes[i] = uint8(r.IntN(256))
+		}
+		dot, l2, u8 := make([]float32, rows), make([]float32, rows), make([]float32, rows)
+		DotBatch(q, m, dot)
+		L2SquaredBatch(q, m, l2)
+		DotU8Batch(q, codes, u8)
+		for row := range rows {
+			var wd, wl, wu float64
+			for i := range n {
+				a, b := float64(q[i]), float64(m[row*n+i])
+				wd += a * b
+				wl += (a - b) * (a - b)
+				wu += a * float64(codes[row*n+i])
+			}
+			for _, c := range []struct {
+				name      string
+				got, want float64
+				scale     float64
+			}{
+				{"dot", float64(dot[row]), wd, 1},
+				{"l2", float64(l2[row]), wl, 1},
+				{"u8", float64(u8[row]), wu, 255},
+			} {
+				if math.Abs(c.got-c.want) > 1e-5*c.scale*float64(max(n, 1)) {
+					t.Errorf("%s n=%d row %d = %v, want %v", c.name, n, row, c.got, c.want)
+				}
+			}
+		}
+		if n > 0 {
+			if got := Dot(q, m[:n]); got != dot[0] {
+				t.Errorf("Dot n=%d = %v, DotBatch %v", n, got, dot[0])
+			}
+			if got := L2Squared(q, m[:n]); got != l2[0] {
+				t.Errorf("L2Squared n=%d = %v, L2SquaredBatch %v", n, got, l2[0])
+			}
+		}
+	}
+}
+
+func TestTopK(t *testing.T) {
+	tests := []struct {
+		name string
+		k    int
+		in   []Neighbor // Dist squared
+		want []Neighbor // Dist euclidean
+	}{
+		{"Empty", 3, nil, []Neighbor{}},
+		{"ZeroK", 0, []Neighbor{{1, 4}}, []Neighbor{}},
+		{"FewerThanK", 3, []Neighbor{{5, 9}, {2, 4}}, []Neighbor{{2, 2}, {5, 3}}},
+		{"KeepsNearest", 2, []Neighbor{{0, 16}, {1, 1}, {2, 9}, {3, 4}}, []Neighbor{{1, 1}, {3, 2}}},
+		{"TiesToSmallerID", 2, []Neighbor{{7, 4}, {3, 4}, {5, 4}, {1, 9}}, []Neighbor{{3, 2}, {5, 2}}},
+		{"NegativeIsZero", 1, []Neighbor{{4, -1e-7}}, []Neighbor{{4, 0}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, order := range [][]Neighbor{tt.in, reversed(tt.in)} {
+				top := NewTopK(tt.k)
+				for _, n := range order {
+					top.Push(n.ID, n.Dist)
+				}
+				if got := top.Result(); !slices.Equal(got, tt.want) {
+					t.Errorf("Result() = %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func reversed(s []Neighbor) []Neighbor {
+	r := slices.Clone(s)
+	slices.Reverse(r)
+	return r
+}
