@@ -38,6 +38,7 @@ type serveOptions struct {
 	workers          int
 	operationLease   time.Duration
 	searchMemoryMiB  int64
+	searchIndex      string
 	models           string
 }
 
@@ -67,6 +68,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	f.IntVar(&o.workers, "workers", 2, "operations (take, apply, train) run at once; more stay queued")
 	f.StringVar(&o.models, "models", "", modelsUsage)
 	f.DurationVar(&o.operationLease, "operation-lease", 10*time.Second, "how long a killed server's running operation waits before another takes it over")
+	f.StringVar(&o.searchIndex, "search-index", "auto", "auto (exact scan up to 50,000 faces, an inverted-file index above) or exact (always the exact scan: the benchmarks' baseline)")
 	f.Int64Var(&o.searchMemoryMiB, "search-memory", 4096, "MiB of trained collections' search indexes a node keeps; past it the least recently searched are dropped and rebuilt from the store on their next search (0: no bound)")
 	return cmd
 }
@@ -126,6 +128,13 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		Engine:   eng,
 	}
 	recog := &recognition.Service{Store: db, Logger: log.With("component", "recognition"), MemoryBudget: o.searchMemoryMiB << 20}
+	switch o.searchIndex {
+	case "auto":
+	case "exact":
+		recog.NewIndex = recognition.NewExactBuilder
+	default:
+		return usageErrorf("--search-index: %q is not auto or exact", o.searchIndex)
+	}
 	if err := registerWorkers(runner, recog, snaps); err != nil {
 		return err
 	}

@@ -59,6 +59,3 @@ func (s *Service) newIndex(n int) IndexBuilder {
 	}
 	return NewIndexBuilder(n)
 }
-
-// NewIndexBuilder is the default index of n descriptors.
-func NewIndexBuilder(n int) IndexBuilder { return &exactBuilder{} }
