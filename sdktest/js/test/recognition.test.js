@@ -107,6 +107,24 @@ function top(persons, r) {
   return Object.keys(persons).find((n) => persons[n] === id) || `someone unknown: ${id}`;
 }
 
+// refusedByClient checks that the client refused a call before sending
+// it: its own validation error, no HTTP status, no network error code.
+async function refusedByClient(promise, what) {
+  await assert.rejects(promise, (e) => e.statusCode === undefined && e.code === undefined
+    && /valid uuid|constraint|not a valid value/.test(e.message), `${what}: the client was to refuse it`);
+}
+
+// post sends a JSON body raw, for what the client will not send or always
+// fills in.
+function post(srv, account, route, body) {
+  return srv.raw('POST', route, { key: account.key, contentType: 'application/json', body: JSON.stringify(body) });
+}
+
+function expectRawError(res, code, what) {
+  assert.equal(res.status, 400, `${what}: ${res.text}`);
+  assert.equal(res.json && res.json.error && res.json.error.code, code, `${what}: ${res.text}`);
+}
+
 function ranked(list, what) {
   for (let i = 1; i < list.length; i++) {
     assert.ok(list[i].confidence <= list[i - 1].confidence, `${what}: confidence ${list[i].confidence} after ${list[i - 1].confidence}`);
@@ -157,7 +175,7 @@ for (const pk of personKinds) {
       ranked(r.candidates, 'identify');
       // The client always sends maxNumOfCandidatesReturned; left out, the
       // server's default is 1.
-      const raw = await srv.raw('POST', '/identify', { key: a.key, contentType: 'application/json', body: JSON.stringify({ faceIds: [k3], ...target, confidenceThreshold: 0 }) });
+      const raw = await post(srv, a, '/identify', { faceIds: [k3], ...target, confidenceThreshold: 0 });
       assert.equal(raw.status, 200, raw.text);
       assert.equal(raw.json[0].candidates.length, 1, raw.text);
       assert.equal(raw.json[0].candidates[0].personId, persons.kit);
@@ -170,6 +188,7 @@ for (const pk of personKinds) {
       for (const [x, y, same] of [[o3, o4, true], [o3, b2, false]]) {
         const v = await A.face.verifyFaceToFace(x, y);
         assert.equal(v.isIdentical, same, `face to face: confidence ${v.confidence}`);
+        assert.ok(v.confidence >= 0 && v.confidence <= 1, `confidence ${v.confidence}`);
         assert.equal(v.confidence >= 0.5, v.isIdentical, `isIdentical ${v.isIdentical} at confidence ${v.confidence}`);
       }
       for (const [name, same] of [['obama', true], ['biden', false]]) {
@@ -190,7 +209,10 @@ for (const pk of personKinds) {
       const q = await detectOne(A, 'alex/2.jpg');
       const [before] = await identify(A, target, [q]);
       assert.deepEqual(before.candidates, [], 'a person added after the training identified');
-      await trainAndWait(kind.group(A), 'people');
+      // While the next training runs, the last one answers.
+      await kind.group(A).train('people');
+      assert.equal(top(persons, (await identify(A, target, [o3]))[0]), 'obama', 'identify while a training runs');
+      await succeeded('training of people', () => kind.group(A).getTrainingStatus('people'));
       const [after] = await identify(A, target, [q]);
       assert.equal(after.candidates.length, 1, 'alex after the next training');
       assert.equal(after.candidates[0].personId, alex);
@@ -228,6 +250,8 @@ for (const pk of personKinds) {
       assert.match(err.body.error.message, /'recognitionModel' is incompatible/);
       await expectError(A.face.verifyFaceToPerson(r4, persons.obama, target), 400, 'BadArgument');
       await expectError(A.face.verifyFaceToFace(o3, r4), 400, 'BadArgument');
+      await expectError(A.face.findSimilar(o3, { faceIds: [r4] }), 400, 'BadArgument');
+      await expectError(A.face.group([o3, r4]), 400, 'BadArgument');
     });
   });
 }
@@ -268,10 +292,8 @@ serverTest("recognition: identify's error codes", withEngine, async (t, { srv, a
       { what: 'maxNumOfCandidatesReturned 0', faceIds: [q], options: { maxNumOfCandidatesReturned: 0 }, code: 'BadArgument' },
     ];
     for (const c of cases) {
-      await assert.rejects(A.face.identify(c.faceIds, { ...target, ...c.options }), (e) => e.statusCode === undefined, `${c.what}: the client sends it`);
-      const res = await srv.raw('POST', '/identify', { key: a.key, contentType: 'application/json', body: JSON.stringify({ faceIds: c.faceIds, ...target, ...c.options }) });
-      assert.equal(res.status, 400, `${c.what}: ${res.text}`);
-      assert.equal(res.json && res.json.error && res.json.error.code, c.code, `${c.what}: ${res.text}`);
+      await refusedByClient(A.face.identify(c.faceIds, { ...target, ...c.options }), c.what);
+      expectRawError(await post(srv, a, '/identify', { faceIds: c.faceIds, ...target, ...c.options }), c.code, c.what);
     }
   });
 });
@@ -281,29 +303,46 @@ serverTest('recognition: find-similar in a FaceList, a LargeFaceList and faceIds
   await A.faceList.create('fl', 'fl');
   await expectError(A.face.findSimilar(q, { faceListId: 'fl' }), 400, 'FaceListNotReady');
   await A.largeFaceList.create('lfl', 'lfl');
-  const owner = {};
+  // Each list's persistedFaceId -> photo.
+  const lists = [
+    { name: 'FaceList', ops: A.faceList, id: 'fl', target: { faceListId: 'fl' }, trained: false, owner: {} },
+    { name: 'LargeFaceList', ops: A.largeFaceList, id: 'lfl', target: { largeFaceListId: 'lfl' }, trained: true, owner: {} },
+  ];
   for (const p of ['obama/1.jpg', 'biden/1.jpg', 'kit/1.jpg', 'rose/1.jpg', 'alex/1.jpg']) {
-    owner[(await A.faceList.addFaceFromStream('fl', photo(p))).persistedFaceId] = p;
-    owner[(await A.largeFaceList.addFaceFromStream('lfl', photo(p))).persistedFaceId] = p;
+    for (const l of lists) l.owner[(await l.ops.addFaceFromStream(l.id, photo(p))).persistedFaceId] = p;
   }
   await expectError(A.face.findSimilar(q, { largeFaceListId: 'lfl' }), 400, 'LargeFaceListNotTrained');
   await trainAndWait(A.largeFaceList, 'lfl');
 
-  for (const target of [{ faceListId: 'fl' }, { largeFaceListId: 'lfl' }]) {
-    await t.test(Object.keys(target)[0], async () => {
-      const person = await A.face.findSimilar(q, target);
-      assert.deepEqual(person.map((s) => owner[s.persistedFaceId]), ['obama/1.jpg'], 'matchPerson: only obama\'s face');
+  for (const l of lists) {
+    const similar = async (options) => (await A.face.findSimilar(q, { ...l.target, ...options })).map((s) => l.owner[s.persistedFaceId]);
+    await t.test(`${l.name}: matchPerson, matchFace`, async () => {
+      const person = await A.face.findSimilar(q, l.target);
+      assert.deepEqual(person.map((s) => l.owner[s.persistedFaceId]), ['obama/1.jpg'], 'matchPerson: only obama\'s face');
       assert.equal(person[0].faceId, undefined);
       assert.ok(person[0].confidence >= 0.5 && person[0].confidence <= 1, `confidence ${person[0].confidence}`);
-      const face = await A.face.findSimilar(q, { ...target, mode: 'matchFace', maxNumOfCandidatesReturned: 3 });
+      const face = await A.face.findSimilar(q, { ...l.target, mode: 'matchFace', maxNumOfCandidatesReturned: 3 });
       assert.equal(face.length, 3, 'matchFace ranks even dissimilar faces');
-      assert.equal(owner[face[0].persistedFaceId], 'obama/1.jpg');
+      assert.equal(l.owner[face[0].persistedFaceId], 'obama/1.jpg');
       ranked(face, 'matchFace');
       // The client always sends mode and maxNumOfCandidatesReturned; left
       // out, the server's defaults are matchPerson and 20.
-      const raw = await srv.raw('POST', '/findsimilars', { key: a.key, contentType: 'application/json', body: JSON.stringify({ faceId: q, ...target }) });
+      const raw = await post(srv, a, '/findsimilars', { faceId: q, ...l.target });
       assert.equal(raw.status, 200, raw.text);
-      assert.deepEqual(raw.json.map((s) => owner[s.persistedFaceId]), ['obama/1.jpg'], raw.text);
+      assert.deepEqual(raw.json.map((s) => l.owner[s.persistedFaceId]), ['obama/1.jpg'], raw.text);
+    });
+    await t.test(`${l.name}: a new face searched ${l.trained ? 'from the next training' : 'at once'}, a deleted face gone at once`, async () => {
+      const added = (await l.ops.addFaceFromStream(l.id, photo('obama/2.jpg'))).persistedFaceId;
+      l.owner[added] = 'obama/2.jpg';
+      if (l.trained) {
+        assert.deepEqual(await similar(), ['obama/1.jpg'], 'a face added after the training');
+        await trainAndWait(l.ops, l.id);
+      }
+      assert.deepEqual((await similar()).sort(), ['obama/1.jpg', 'obama/2.jpg']);
+      const first = Object.keys(l.owner).find((id) => l.owner[id] === 'obama/1.jpg');
+      await l.ops.deleteFace(l.id, first);
+      assert.ok(!(await similar({ mode: 'matchFace', maxNumOfCandidatesReturned: 10 })).includes('obama/1.jpg'), 'a deleted face answered before any new training');
+      assert.deepEqual(await similar(), ['obama/2.jpg']);
     });
   }
 
@@ -313,12 +352,13 @@ serverTest('recognition: find-similar in a FaceList, a LargeFaceList and faceIds
     await expectError(A.face.findSimilar(q), 400, 'BadArgument');
     await expectError(A.face.findSimilar(q, { faceListId: 'fl', largeFaceListId: 'lfl' }), 400, 'BadArgument');
     await expectError(A.face.findSimilar(crypto.randomUUID(), { faceListId: 'fl' }), 404, 'FaceNotFound');
+    const [r4] = await detectIds(A, photo('obama/3.jpg'), { recognitionModel: 'recognition_04' });
+    for (const l of lists) await expectError(A.face.findSimilar(r4, l.target), 400, 'BadArgument');
     // An unknown mode and 1001 candidates the client refuses to send.
     for (const extra of [{ mode: 'matchEverything' }, { maxNumOfCandidatesReturned: 1001 }]) {
-      await assert.rejects(A.face.findSimilar(q, { faceListId: 'fl', ...extra }), (e) => e.statusCode === undefined, `the client sends ${JSON.stringify(extra)}`);
-      const res = await srv.raw('POST', '/findsimilars', { key: a.key, contentType: 'application/json', body: JSON.stringify({ faceId: q, faceListId: 'fl', ...extra }) });
-      assert.equal(res.status, 400, res.text);
-      assert.equal(res.json.error.code, 'BadArgument', res.text);
+      const what = JSON.stringify(extra);
+      await refusedByClient(A.face.findSimilar(q, { faceListId: 'fl', ...extra }), what);
+      expectRawError(await post(srv, a, '/findsimilars', { faceId: q, faceListId: 'fl', ...extra }), 'BadArgument', what);
     }
   });
 
@@ -346,6 +386,9 @@ serverTest('recognition: find-similar in a FaceList, a LargeFaceList and faceIds
     assert.deepEqual([...g.messyGroup].sort(), [b2, lin].sort());
     await expectError(A.face.group([q]), 400, 'BadArgument');
     await expectError(A.face.group([q, crypto.randomUUID()]), 400, 'FaceNotFound');
+    const many = Array.from({ length: 1001 }, () => crypto.randomUUID());
+    await refusedByClient(A.face.group(many), '1001 faceIds');
+    expectRawError(await post(srv, a, '/group', { faceIds: many }), 'BadArgument', '1001 faceIds');
   });
 });
 
