@@ -272,8 +272,14 @@ serverTest("recognition: identify's error codes", withEngine, async (t, { srv, a
   const lpg = personKinds[1];
   const { personId } = await lpg.persons(A).create('g', { name: 'p' });
   await lpg.persons(A).addFaceFromStream('g', personId, photo('obama/1.jpg'));
-  await trainAndWait(A.largePersonGroup, 'g');
   const target = { largePersonGroupId: 'g' };
+  // Right after the first train call, identify waits for the training
+  // (409), or answers if it has already finished: never NotTrained.
+  await A.largePersonGroup.train('g');
+  const early = await A.face.identify([q], target).then(() => undefined, (e) => e);
+  if (early) await expectError(Promise.reject(early), 409, 'LargePersonGroupTrainingNotFinished');
+  t.diagnostic(`identify right after the first train call: ${early ? 'HTTP 409' : 'HTTP 200, the training had finished'}`);
+  await succeeded('training of g', () => A.largePersonGroup.getTrainingStatus('g'));
   assert.equal(top({ p: personId }, (await identify(A, target, [q]))[0]), 'p', 'the trained group answers');
 
   await t.test('sent by the client, refused by the server', async () => {
@@ -413,6 +419,8 @@ test('recognition: a trained LargePersonGroup applied by snapshot in another acc
     assert.ok(snap, 'take resourceLocation');
     for (const cl of [B, C]) {
       assert.equal(await operationDone(cl, await cl.snapshot.apply(snap[1], 'copy'), 'apply'), '/largepersongroups/copy');
+      // The copy carries the source's training: nobody trains it.
+      assert.equal((await cl.largePersonGroup.getTrainingStatus('copy')).status, 'succeeded', 'training status of the copy');
     }
 
     const photos = ['obama/3.jpg', 'biden/2.jpg', 'kit/3.jpg', 'rose/2.jpg', 'unenrolled/lin.png'];
