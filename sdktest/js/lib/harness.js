@@ -196,10 +196,11 @@ async function startServer(opts = {}) {
 
 // serverTest runs fn(t, env) against a fresh facesnap with two accounts, A
 // and B, and their clients. The process is stopped afterwards; if fn fails,
-// the process's output is appended to the error.
+// the process's output is appended to the error. opts.skip (a reason)
+// skips the test without starting a process.
 function serverTest(name, opts, fn) {
   if (typeof opts === 'function') { fn = opts; opts = {}; }
-  test(name, async (t) => {
+  test(name, { skip: opts.skip || false }, async (t) => {
     const a = newAccount();
     const b = newAccount();
     const srv = await startServer({ accounts: [a, b], extraArgs: opts.extraArgs });
