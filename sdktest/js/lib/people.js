@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const PEOPLE = path.resolve(ROOT, '..', '..', 'shared', 'testdata', 'people');
+const PEOPLE = path.resolve(ROOT, '..', 'shared', 'testdata', 'people');
 // FACESNAP_MODELS is relative to the repository root, as the scripts read it.
 const MODELS = path.resolve(ROOT, process.env.FACESNAP_MODELS || path.join('.cache', 'face-api'));
 
