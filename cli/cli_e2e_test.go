@@ -531,3 +531,68 @@ func TestCLI_SnapshotUpdateClearsUserData(t *testing.T) {
 		t.Errorf("update without a change: exit %d, want %d", r.code, exitUsage)
 	}
 }
+
+// TestCLI_BinaryAnywhere copies the binary into an empty directory with
+// the weights beside it (as a deployment would) and starts it there, from
+// that directory and with no FACESNAP_MODELS: it must find the weights and
+// detect a face.
+func TestCLI_BinaryAnywhere(t *testing.T) {
+	t.Parallel()
+	weights, err := filepath.Abs(filepath.Join("..", ".cache", "face-api"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(weights, weightsFile)); err != nil {
+		t.Skipf("no face engine weights in %s (scripts/fetch-models): %v", weights, err)
+	}
+	photos, _ := filepath.Glob("/work/shared/testdata/people/obama/*.jpg")
+	if len(photos) == 0 {
+		t.Skip("no labelled photos in /work/shared/testdata/people")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "facesnap")
+	src, err := os.ReadFile(cliBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(weights, filepath.Join(dir, "models")); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(t.Context(), bin, "serve", "--listen", "127.0.0.1:0")
+	cmd.Dir = dir
+	cmd.Env = []string{"FACESNAP_ACCOUNTS=" + keyA + "=" + subA}
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("server log:\n%s", stderr.String())
+		}
+	})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no listening line: %v", err)
+	}
+	endpoint := strings.TrimSpace(strings.TrimPrefix(line, "facesnap listening on "))
+	go io.Copy(io.Discard, stdout)
+
+	out := mustCLI(t, faceEnv(endpoint, keyA), "detect", photos[0], "-o", "json")
+	var faces []client.DetectedFace
+	if err := json.Unmarshal([]byte(out), &faces); err != nil || len(faces) == 0 || faces[0].FaceID == "" {
+		t.Fatalf("detect %s: %v\n%s", photos[0], err, out)
+	}
+	if !strings.Contains(stderr.String(), filepath.Join(dir, "models")) {
+		t.Errorf("the server log does not name the models beside the binary:\n%s", stderr.String())
+	}
+}
