@@ -248,9 +248,15 @@ func TestCLI_MigrateAccounts(t *testing.T) {
 		if !strings.Contains(r.stdout, "status:    failed") {
 			t.Errorf("apply --wait did not print the final status:\n%s", r.stdout)
 		}
+		// migrate looks before it takes anything.
 		r = cli(t, envA, "migrate", "--to-key", keyB, "--to-subscription", subB, "--id", "staff")
-		if r.code != exitFailed || !strings.Contains(r.stderr, "already exists") || !strings.Contains(r.stderr, "deleted snapshot") {
-			t.Errorf("migrate onto an existing id: exit %d, want %d, the server's message and the snapshot deleted\n%s", r.code, exitFailed, r.stderr)
+		if r.code != exitFailed || !strings.Contains(r.stderr, "already exists") || strings.Contains(r.stderr, "snapshot") {
+			t.Errorf("migrate onto an existing id: exit %d, want %d, saying so before any snapshot\n%s", r.code, exitFailed, r.stderr)
+		}
+		r = cli(t, envA, "migrate", "--to-key", keyB, "--to-subscription", subB, "--id", "staff", "-o", "json")
+		var res migrateResult
+		if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || res.TakeOperationID != "" || !strings.Contains(res.Error, "already exists") {
+			t.Errorf("migrate -o json onto an existing id: %v, result %+v, want no take and the error", err, res)
 		}
 	})
 }
