@@ -7,7 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -98,7 +101,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		if o.db != "" {
 			where = "--db URL" // not the URL itself: it may hold a password
 		}
-		fmt.Fprintf(m.Stderr, "facesnap: no account yet; create one and get its key with:\n  facesnap account add %s\n", where)
+		fmt.Fprintf(m.Stderr, "facesnap: no account yet; create one and get its key with:\n  %s account add %s\n", selfCommand(), where)
 	}
 
 	eng, err := loadEngine(m.modelsDir(o.models), log)
@@ -209,4 +212,26 @@ func registerWorkers(r *operations.Runner, coll *collections.Service, snaps *sna
 // one outlives its TTL by at most a tenth of it (and by at most an hour).
 func snapshotPurgeInterval(ttl time.Duration) time.Duration {
 	return min(max(ttl/10, time.Second), time.Hour)
+}
+
+// selfCommand is how the user can run this binary again: "go run
+// ./cmd/facesnap" for a binary that go run built (it lives in a go-build
+// temporary directory and is gone afterwards), else "facesnap" when that
+// is this binary on the PATH, else the path it was started by.
+func selfCommand() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return "facesnap"
+	}
+	if strings.Contains(exe, string(filepath.Separator)+"go-build") {
+		return "go run ./cmd/facesnap"
+	}
+	if onPath, err := exec.LookPath("facesnap"); err == nil {
+		if a, err := filepath.EvalSymlinks(onPath); err == nil {
+			if b, err := filepath.EvalSymlinks(exe); err == nil && a == b {
+				return "facesnap"
+			}
+		}
+	}
+	return os.Args[0]
 }
