@@ -538,12 +538,29 @@ func TestCLI_SnapshotUpdateClearsUserData(t *testing.T) {
 	}
 }
 
-// TestCLI_BinaryAnywhere copies the binary into an empty directory with
-// the weights beside it (as a deployment would) and starts it there, from
-// that directory and with no FACESNAP_MODELS: it must find the weights and
-// detect a face.
+// peopleDir is the labelled photos of ../shared/testdata/people (from the
+// project's root), or FACESNAP_TEST_PEOPLE; tests skip without them.
+func peopleDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("FACESNAP_TEST_PEOPLE")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared", "testdata", "people")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
+		t.Skipf("no labelled photos in %s (set FACESNAP_TEST_PEOPLE): %v", dir, err)
+	}
+	return dir
+}
+
+// TestCLI_BinaryAnywhere copies a binary into an empty directory, as a
+// deployment would, and starts it there with no FACESNAP_MODELS and a
+// home of its own: it must find its weights and detect a face. Once with
+// the weights in a models directory beside it, once with a binary built
+// with -tags embedmodels (when scripts/build-embedded has copied the
+// weights in for go:embed).
 func TestCLI_BinaryAnywhere(t *testing.T) {
 	t.Parallel()
+	photo := filepath.Join(peopleDir(t), "obama", "1.jpg")
 	weights, err := filepath.Abs(filepath.Join("..", ".cache", "face-api"))
 	if err != nil {
 		t.Fatal(err)
@@ -551,54 +568,84 @@ func TestCLI_BinaryAnywhere(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(weights, weightsFile)); err != nil {
 		t.Skipf("no face engine weights in %s (scripts/fetch-models): %v", weights, err)
 	}
-	photos, _ := filepath.Glob("/work/shared/testdata/people/obama/*.jpg")
-	if len(photos) == 0 {
-		t.Skip("no labelled photos in /work/shared/testdata/people")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "facesnap")
-	src, err := os.ReadFile(cliBin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(bin, src, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(weights, filepath.Join(dir, "models")); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(t.Context(), bin, "serve", "--listen", "127.0.0.1:0")
-	cmd.Dir = dir
-	cmd.Env = []string{"FACESNAP_ACCOUNTS=" + keyA + "=" + subA}
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("server log:\n%s", stderr.String())
+	copyBin := func(t *testing.T, from, dir string) {
+		src, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
 		}
-	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("no listening line: %v", err)
+		if err := os.WriteFile(filepath.Join(dir, "facesnap"), src, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
-	endpoint := strings.TrimSpace(strings.TrimPrefix(line, "facesnap listening on "))
-	go io.Copy(io.Discard, stdout)
+	tests := []struct {
+		name    string
+		prepare func(t *testing.T, dir string)
+		logged  func(dir string) string // the weights directory the log must name
+	}{
+		{
+			name: "WeightsBeside",
+			prepare: func(t *testing.T, dir string) {
+				copyBin(t, cliBin, dir)
+				if err := os.Symlink(weights, filepath.Join(dir, "models")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			logged: func(dir string) string { return filepath.Join(dir, "models") },
+		},
+		{
+			name: "Embedded",
+			prepare: func(t *testing.T, dir string) {
+				if _, err := os.Stat(filepath.Join("..", "internal", "embedmodels", "weights", weightsFile)); err != nil {
+					t.Skipf("internal/embedmodels/weights is empty (scripts/build-embedded fills it): %v", err)
+				}
+				bin := filepath.Join(t.TempDir(), "facesnap")
+				if out, err := exec.Command("go", "build", "-tags", "embedmodels", "-o", bin, "facesnap/cmd/facesnap").CombinedOutput(); err != nil {
+					t.Fatalf("build -tags embedmodels: %v\n%s", err, out)
+				}
+				copyBin(t, bin, dir)
+			},
+			logged: func(dir string) string { return filepath.Join(dir, "home") },
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			tt.prepare(t, dir)
+			cmd := exec.CommandContext(t.Context(), filepath.Join(dir, "facesnap"), "serve", "--listen", "127.0.0.1:0")
+			cmd.Dir = dir
+			cmd.Env = []string{"FACESNAP_ACCOUNTS=" + keyA + "=" + subA, "HOME=" + filepath.Join(dir, "home")}
+			var stderr syncBuffer
+			cmd.Stderr = &stderr
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+				if t.Failed() {
+					t.Logf("server log:\n%s", stderr.String())
+				}
+			})
+			line, err := bufio.NewReader(stdout).ReadString('\n')
+			if err != nil {
+				t.Fatalf("no listening line: %v", err)
+			}
+			endpoint := strings.TrimSpace(strings.TrimPrefix(line, "facesnap listening on "))
+			go io.Copy(io.Discard, stdout)
 
-	out := mustCLI(t, faceEnv(endpoint, keyA), "detect", photos[0], "-o", "json")
-	var faces []client.DetectedFace
-	if err := json.Unmarshal([]byte(out), &faces); err != nil || len(faces) == 0 || faces[0].FaceID == "" {
-		t.Fatalf("detect %s: %v\n%s", photos[0], err, out)
-	}
-	if !strings.Contains(stderr.String(), filepath.Join(dir, "models")) {
-		t.Errorf("the server log does not name the models beside the binary:\n%s", stderr.String())
+			out := mustCLI(t, faceEnv(endpoint, keyA), "detect", photo, "-o", "json")
+			var faces []client.DetectedFace
+			if err := json.Unmarshal([]byte(out), &faces); err != nil || len(faces) != 1 || faces[0].FaceID == "" {
+				t.Fatalf("detect %s: %v, want one face with an id\n%s", photo, err, out)
+			}
+			if want := tt.logged(dir); !strings.Contains(stderr.String(), `"models":"`+want) {
+				t.Errorf("the server log does not name weights in %s:\n%s", want, stderr.String())
+			}
+		})
 	}
 }

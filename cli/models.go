@@ -9,6 +9,7 @@ import (
 
 	"facesnap/collections"
 	"facesnap/engine"
+	"facesnap/internal/embedmodels"
 )
 
 const modelsUsage = "face engine weights directory, filled by scripts/fetch-models (default: the first of " +
@@ -27,6 +28,9 @@ type modelsSearch struct {
 	getenv       func(string) string
 	executable   func() (string, error) // os.Executable
 	userCacheDir func() (string, error) // os.UserCacheDir
+	// embedded extracts the weights built into the binary and returns
+	// their directory (embedmodels.ErrNotEmbedded when there are none).
+	embedded func() (string, error)
 }
 
 // weightsFile is one file of the weights that marks a directory as
@@ -34,13 +38,20 @@ type modelsSearch struct {
 const weightsFile = "ssd_mobilenetv1_model-weights_manifest.json"
 
 // candidates lists, in order, the directories that may hold the weights:
-// FACESNAP_MODELS, then a "models" directory beside the executable (a
-// deployed binary), the user's cache (facesnap/face-api, for a binary on
-// the PATH) and .cache/face-api in the working directory (a checkout).
+// FACESNAP_MODELS, then the weights built into the binary (-tags
+// embedmodels), a "models" directory beside the executable (a deployed
+// binary), the user's cache (facesnap/face-api, for a binary on the PATH)
+// and .cache/face-api in the working directory (a checkout).
 func (s modelsSearch) candidates() []string {
 	var dirs []string
 	if d := s.getenv("FACESNAP_MODELS"); d != "" {
 		dirs = append(dirs, d)
+	}
+	if s.embedded != nil {
+		// An extraction that fails leaves the other places to search.
+		if d, err := s.embedded(); err == nil {
+			dirs = append(dirs, d)
+		}
 	}
 	if exe, err := s.executable(); err == nil {
 		if resolved, err := filepath.EvalSymlinks(exe); err == nil {
@@ -71,7 +82,20 @@ func (s modelsSearch) dir(flag string) string {
 }
 
 func (m *Main) modelsDir(flag string) string {
-	return modelsSearch{getenv: m.Getenv, executable: os.Executable, userCacheDir: os.UserCacheDir}.dir(flag)
+	return modelsSearch{getenv: m.Getenv, executable: os.Executable, userCacheDir: os.UserCacheDir, embedded: extractEmbedded}.dir(flag)
+}
+
+// extractEmbedded writes the binary's own weights, if it has any, into
+// the user's cache (or the temporary directory, for a user without one).
+func extractEmbedded() (string, error) {
+	if !embedmodels.Enabled {
+		return "", embedmodels.ErrNotEmbedded
+	}
+	parent, err := os.UserCacheDir()
+	if err != nil {
+		parent = os.TempDir()
+	}
+	return embedmodels.Extract(filepath.Join(parent, "facesnap"))
 }
 
 // loadEngine loads the face engine. Missing weights are not fatal: the

@@ -24,6 +24,7 @@ func TestModelsSearch(t *testing.T) {
 	beside := filepath.Join(exeDir, "models")
 	inCache := filepath.Join(cache, "facesnap", "face-api")
 	empty := filepath.Join(root, "empty")
+	embedded := filepath.Join(root, "extracted")
 	if err := os.MkdirAll(exeDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -35,6 +36,7 @@ func TestModelsSearch(t *testing.T) {
 		want      string
 	}{
 		{"Flag", "/given", "/env", []string{beside}, false, "/given"},
+		{"EmbeddedBeforeBeside", "", "", []string{embedded, beside}, false, embedded},
 		{"EnvHolds", "", withWeights(filepath.Join(root, "env")), nil, false, filepath.Join(root, "env")},
 		{"EnvEmptyThenBeside", "", empty, []string{beside}, false, beside},
 		{"BesideBeforeCache", "", "", []string{beside, inCache}, false, beside},
@@ -44,7 +46,7 @@ func TestModelsSearch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// Not parallel: the cases add and remove the same directories.
-			for _, d := range []string{beside, inCache} {
+			for _, d := range []string{beside, inCache, embedded} {
 				os.RemoveAll(d)
 			}
 			for _, d := range tt.present {
@@ -59,6 +61,12 @@ func TestModelsSearch(t *testing.T) {
 					return filepath.Join(exeDir, "facesnap"), nil
 				},
 				userCacheDir: func() (string, error) { return cache, nil },
+				embedded: func() (string, error) {
+					if _, err := os.Stat(embedded); err != nil {
+						return "", err
+					}
+					return embedded, nil
+				},
 			}
 			if got := s.dir(tt.flag); got != tt.want {
 				t.Errorf("dir = %q, want %q (candidates %q)", got, tt.want, s.candidates())

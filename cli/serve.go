@@ -47,16 +47,30 @@ type serveOptions struct {
 const shutdownTimeout = 30 * time.Second
 
 func (m *Main) serveCommand() *cobra.Command {
-	var o serveOptions
+	var (
+		o      serveOptions
+		config string
+	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the Face API under /face/v1.0",
-		Args:  args(cobra.NoArgs),
+		Long: `Serve the Face API under /face/v1.0.
+
+--config FILE reads the flags from a TOML file whose keys are the flag
+names, such as listen = "127.0.0.1:8080", workers = 4 or
+snapshot-ttl = "72h"; flags given on the command line override it.`,
+		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if config != "" {
+				if err := loadServeConfig(config, cmd.Flags()); err != nil {
+					return err
+				}
+			}
 			return m.serve(cmd.Context(), o)
 		},
 	}
 	f := cmd.Flags()
+	f.StringVar(&config, "config", "", "TOML file of serve's flags (keys: the flag names); flags override it")
 	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
 	f.StringVar(&o.dataDir, "data", defaultDataDir, "data directory (database "+dbFile+")")
 	f.StringVar(&o.db, "db", "", dbUsage)

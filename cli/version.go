@@ -23,6 +23,12 @@ func buildVersion() version {
 	if !ok {
 		return version{Module: "unknown"}
 	}
+	return versionOf(info)
+}
+
+// versionOf reads what go build recorded. A build with -buildvcs=false,
+// or outside a git checkout, records no vcs settings.
+func versionOf(info *debug.BuildInfo) version {
 	v := version{Module: info.Main.Version, Go: info.GoVersion}
 	if v.Module == "" {
 		v.Module = "(devel)"
