@@ -649,3 +649,47 @@ func TestCLI_BinaryAnywhere(t *testing.T) {
 		})
 	}
 }
+
+// TestCLI_MigrateLabelledPhotos migrates a person group built as the
+// README says, from real photos: one-face photos added as they are
+// (a whole folder per person), a two-person photo refused without
+// --target-face and added by the rectangle detect prints.
+func TestCLI_MigrateLabelledPhotos(t *testing.T) {
+	t.Parallel()
+	people := peopleDir(t)
+	weights := filepath.Join("..", ".cache", "face-api")
+	if _, err := os.Stat(filepath.Join(weights, weightsFile)); err != nil {
+		t.Skipf("no face engine weights in %s (scripts/fetch-models): %v", weights, err)
+	}
+	endpoint := startServer(t, keyA+"="+subA+","+keyB+"="+subB, "--models", weights)
+	envA := faceEnv(endpoint, keyA)
+	mustCLI(t, envA, "group", "create", "people")
+	obama := strings.TrimSpace(mustCLI(t, envA, "person", "add", "--group", "people", "--name", "obama"))
+	biden := strings.TrimSpace(mustCLI(t, envA, "person", "add", "--group", "people", "--name", "biden"))
+	mustCLI(t, envA, "face", "add", "--group", "people", "--person", obama, filepath.Join(people, "obama"))
+	mustCLI(t, envA, "face", "add", "--group", "people", "--person", biden, filepath.Join(people, "biden"))
+
+	both := filepath.Join(people, "multi", "obama_and_biden.jpg")
+	if r := cli(t, envA, "face", "add", "--group", "people", "--person", biden, both); r.code != exitAPI || !strings.Contains(r.stderr, "more than 1 face") {
+		t.Errorf("a two-face photo without --target-face: exit %d, want %d and the server's reason\n%s", r.code, exitAPI, r.stderr)
+	}
+	var faces []client.DetectedFace
+	if err := json.Unmarshal([]byte(mustCLI(t, envA, "detect", both, "-o", "json")), &faces); err != nil || len(faces) != 2 {
+		t.Fatalf("detect %s: %v, %d faces, want 2", both, err, len(faces))
+	}
+	r := faces[1].FaceRectangle
+	mustCLI(t, envA, "face", "add", "--group", "people", "--person", biden, "--target-face", fmt.Sprintf("%d,%d,%d,%d", r.Left, r.Top, r.Width, r.Height), both)
+
+	want := counts{Persons: 2, Faces: 4 + 2 + 1}
+	if got := countOn(t, endpoint, keyA, client.SnapshotPersonGroup, "people"); got != want {
+		t.Fatalf("source has %+v, want %+v", got, want)
+	}
+	mustCLI(t, envA, "migrate", "--to-key", keyB, "--id", "people")
+	if got := countOn(t, endpoint, keyB, client.SnapshotPersonGroup, "people"); got != want {
+		t.Errorf("target has %+v, want %+v", got, want)
+	}
+	var listed []client.Person
+	if err := json.Unmarshal([]byte(mustCLI(t, faceEnv(endpoint, keyB), "person", "list", "--group", "people", "-o", "json")), &listed); err != nil || len(listed) != 2 {
+		t.Errorf("person list on the target: %v, %+v", err, listed)
+	}
+}
