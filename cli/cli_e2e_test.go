@@ -282,6 +282,10 @@ func TestCLI_MigrateKeepsSnapshotWhileApplyMayRun(t *testing.T) {
 		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/operations/"+applyOp):
 			w.WriteHeader(http.StatusInternalServerError)
 			io.WriteString(w, `{"error":{"code":"InternalServerError","message":"the target is unwell"}}`)
+		case r.Method == http.MethodGet && r.URL.Path == "/face/v1.0/persongroups/staff":
+			// migrate's check that the target id is free.
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"error":{"code":"PersonGroupNotFound","message":"Person group is not found."}}`)
 		default:
 			w.WriteHeader(http.StatusNotFound)
 			io.WriteString(w, `{"error":{"code":"NotFound","message":"not in this fake"}}`)
