@@ -79,7 +79,7 @@ func TestREADME(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the README walkthrough builds and starts real servers")
 	}
-	for _, tool := range []string{"bash", "git", "curl", "timeout"} {
+	for _, tool := range []string{"bash", "git", "curl"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("the README walkthrough needs %s: %v", tool, err)
 		}
