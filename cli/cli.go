@@ -30,6 +30,7 @@ func (m *Main) registerClientCommands(root *cobra.Command) {
 		m.groupCommand(),
 		m.personCommand(),
 		m.faceCommand(),
+		m.detectCommand(),
 	)
 }
 

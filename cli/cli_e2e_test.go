@@ -248,9 +248,15 @@ func TestCLI_MigrateAccounts(t *testing.T) {
 		if !strings.Contains(r.stdout, "status:    failed") {
 			t.Errorf("apply --wait did not print the final status:\n%s", r.stdout)
 		}
+		// migrate looks before it takes anything.
 		r = cli(t, envA, "migrate", "--to-key", keyB, "--to-subscription", subB, "--id", "staff")
-		if r.code != exitFailed || !strings.Contains(r.stderr, "already exists") || !strings.Contains(r.stderr, "deleted snapshot") {
-			t.Errorf("migrate onto an existing id: exit %d, want %d, the server's message and the snapshot deleted\n%s", r.code, exitFailed, r.stderr)
+		if r.code != exitFailed || !strings.Contains(r.stderr, "already exists") || strings.Contains(r.stderr, "snapshot") {
+			t.Errorf("migrate onto an existing id: exit %d, want %d, saying so before any snapshot\n%s", r.code, exitFailed, r.stderr)
+		}
+		r = cli(t, envA, "migrate", "--to-key", keyB, "--to-subscription", subB, "--id", "staff", "-o", "json")
+		var res migrateResult
+		if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || res.TakeOperationID != "" || !strings.Contains(res.Error, "already exists") {
+			t.Errorf("migrate -o json onto an existing id: %v, result %+v, want no take and the error", err, res)
 		}
 	})
 }
@@ -276,6 +282,10 @@ func TestCLI_MigrateKeepsSnapshotWhileApplyMayRun(t *testing.T) {
 		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/operations/"+applyOp):
 			w.WriteHeader(http.StatusInternalServerError)
 			io.WriteString(w, `{"error":{"code":"InternalServerError","message":"the target is unwell"}}`)
+		case r.Method == http.MethodGet && r.URL.Path == "/face/v1.0/persongroups/staff":
+			// migrate's check that the target id is free.
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"error":{"code":"PersonGroupNotFound","message":"Person group is not found."}}`)
 		default:
 			w.WriteHeader(http.StatusNotFound)
 			io.WriteString(w, `{"error":{"code":"NotFound","message":"not in this fake"}}`)
@@ -529,5 +539,161 @@ func TestCLI_SnapshotUpdateClearsUserData(t *testing.T) {
 	}
 	if r := cli(t, env, "snapshot", "update", took.SnapshotID); r.code != exitUsage {
 		t.Errorf("update without a change: exit %d, want %d", r.code, exitUsage)
+	}
+}
+
+// peopleDir is the labelled photos of ../shared/testdata/people (from the
+// project's root), or FACESNAP_TEST_PEOPLE; tests skip without them.
+func peopleDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("FACESNAP_TEST_PEOPLE")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared", "testdata", "people")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
+		t.Skipf("no labelled photos in %s (set FACESNAP_TEST_PEOPLE): %v", dir, err)
+	}
+	return dir
+}
+
+// TestCLI_BinaryAnywhere copies a binary into an empty directory, as a
+// deployment would, and starts it there with no FACESNAP_MODELS and a
+// home of its own: it must find its weights and detect a face. Once with
+// the weights in a models directory beside it, once with a binary built
+// with -tags embedmodels (when scripts/build-embedded has copied the
+// weights in for go:embed).
+func TestCLI_BinaryAnywhere(t *testing.T) {
+	t.Parallel()
+	photo := filepath.Join(peopleDir(t), "obama", "1.jpg")
+	weights, err := filepath.Abs(filepath.Join("..", ".cache", "face-api"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(weights, weightsFile)); err != nil {
+		t.Skipf("no face engine weights in %s (scripts/fetch-models): %v", weights, err)
+	}
+	copyBin := func(t *testing.T, from, dir string) {
+		src, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "facesnap"), src, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name    string
+		prepare func(t *testing.T, dir string)
+		logged  func(dir string) string // the weights directory the log must name
+	}{
+		{
+			name: "WeightsBeside",
+			prepare: func(t *testing.T, dir string) {
+				copyBin(t, cliBin, dir)
+				if err := os.Symlink(weights, filepath.Join(dir, "models")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			logged: func(dir string) string { return filepath.Join(dir, "models") },
+		},
+		{
+			name: "Embedded",
+			prepare: func(t *testing.T, dir string) {
+				if _, err := os.Stat(filepath.Join("..", "internal", "embedmodels", "weights", weightsFile)); err != nil {
+					t.Skipf("internal/embedmodels/weights is empty (scripts/build-embedded fills it): %v", err)
+				}
+				bin := filepath.Join(t.TempDir(), "facesnap")
+				if out, err := exec.Command("go", "build", "-tags", "embedmodels", "-o", bin, "facesnap/cmd/facesnap").CombinedOutput(); err != nil {
+					t.Fatalf("build -tags embedmodels: %v\n%s", err, out)
+				}
+				copyBin(t, bin, dir)
+			},
+			logged: func(dir string) string { return filepath.Join(dir, "home") },
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			tt.prepare(t, dir)
+			cmd := exec.CommandContext(t.Context(), filepath.Join(dir, "facesnap"), "serve", "--listen", "127.0.0.1:0")
+			cmd.Dir = dir
+			cmd.Env = []string{"FACESNAP_ACCOUNTS=" + keyA + "=" + subA, "HOME=" + filepath.Join(dir, "home")}
+			var stderr syncBuffer
+			cmd.Stderr = &stderr
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+				if t.Failed() {
+					t.Logf("server log:\n%s", stderr.String())
+				}
+			})
+			line, err := bufio.NewReader(stdout).ReadString('\n')
+			if err != nil {
+				t.Fatalf("no listening line: %v", err)
+			}
+			endpoint := strings.TrimSpace(strings.TrimPrefix(line, "facesnap listening on "))
+			go io.Copy(io.Discard, stdout)
+
+			out := mustCLI(t, faceEnv(endpoint, keyA), "detect", photo, "-o", "json")
+			var faces []client.DetectedFace
+			if err := json.Unmarshal([]byte(out), &faces); err != nil || len(faces) != 1 || faces[0].FaceID == "" {
+				t.Fatalf("detect %s: %v, want one face with an id\n%s", photo, err, out)
+			}
+			if want := tt.logged(dir); !strings.Contains(stderr.String(), `"models":"`+want) {
+				t.Errorf("the server log does not name weights in %s:\n%s", want, stderr.String())
+			}
+		})
+	}
+}
+
+// TestCLI_MigrateLabelledPhotos migrates a person group built as the
+// README says, from real photos: one-face photos added as they are
+// (a whole folder per person), a two-person photo refused without
+// --target-face and added by the rectangle detect prints.
+func TestCLI_MigrateLabelledPhotos(t *testing.T) {
+	t.Parallel()
+	people := peopleDir(t)
+	weights := filepath.Join("..", ".cache", "face-api")
+	if _, err := os.Stat(filepath.Join(weights, weightsFile)); err != nil {
+		t.Skipf("no face engine weights in %s (scripts/fetch-models): %v", weights, err)
+	}
+	endpoint := startServer(t, keyA+"="+subA+","+keyB+"="+subB, "--models", weights)
+	envA := faceEnv(endpoint, keyA)
+	mustCLI(t, envA, "group", "create", "people")
+	obama := strings.TrimSpace(mustCLI(t, envA, "person", "add", "--group", "people", "--name", "obama"))
+	biden := strings.TrimSpace(mustCLI(t, envA, "person", "add", "--group", "people", "--name", "biden"))
+	mustCLI(t, envA, "face", "add", "--group", "people", "--person", obama, filepath.Join(people, "obama"))
+	mustCLI(t, envA, "face", "add", "--group", "people", "--person", biden, filepath.Join(people, "biden"))
+
+	both := filepath.Join(people, "multi", "obama_and_biden.jpg")
+	if r := cli(t, envA, "face", "add", "--group", "people", "--person", biden, both); r.code != exitAPI || !strings.Contains(r.stderr, "more than 1 face") {
+		t.Errorf("a two-face photo without --target-face: exit %d, want %d and the server's reason\n%s", r.code, exitAPI, r.stderr)
+	}
+	var faces []client.DetectedFace
+	if err := json.Unmarshal([]byte(mustCLI(t, envA, "detect", both, "-o", "json")), &faces); err != nil || len(faces) != 2 {
+		t.Fatalf("detect %s: %v, %d faces, want 2", both, err, len(faces))
+	}
+	r := faces[1].FaceRectangle
+	mustCLI(t, envA, "face", "add", "--group", "people", "--person", biden, "--target-face", fmt.Sprintf("%d,%d,%d,%d", r.Left, r.Top, r.Width, r.Height), both)
+
+	want := counts{Persons: 2, Faces: 4 + 2 + 1}
+	if got := countOn(t, endpoint, keyA, client.SnapshotPersonGroup, "people"); got != want {
+		t.Fatalf("source has %+v, want %+v", got, want)
+	}
+	mustCLI(t, envA, "migrate", "--to-key", keyB, "--id", "people")
+	if got := countOn(t, endpoint, keyB, client.SnapshotPersonGroup, "people"); got != want {
+		t.Errorf("target has %+v, want %+v", got, want)
+	}
+	var listed []client.Person
+	if err := json.Unmarshal([]byte(mustCLI(t, faceEnv(endpoint, keyB), "person", "list", "--group", "people", "-o", "json")), &listed); err != nil || len(listed) != 2 {
+		t.Errorf("person list on the target: %v, %+v", err, listed)
 	}
 }

@@ -24,7 +24,7 @@ func (m *Main) groupCommand() *cobra.Command {
 	var typ string
 	cmd := &cobra.Command{
 		Use:   "group",
-		Short: "Create, list and delete person groups and face lists",
+		Short: "Create, list, train and delete person groups and face lists",
 		RunE:  groupRunE,
 	}
 	m.addAPIFlags(cmd, o)
@@ -115,7 +115,7 @@ func (m *Main) groupCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.AddCommand(create, list, del)
+	cmd.AddCommand(create, list, m.groupTrainCommand(o, &typ), del)
 	return cmd
 }
 

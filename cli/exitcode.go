@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
 
 	"facesnap/client"
@@ -85,4 +87,39 @@ func isCobraUsage(err error) bool {
 		}
 	}
 	return false
+}
+
+// errorJSON is the body of a failure on stdout with --output json: the
+// API's own error shape.
+type errorJSON struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// errorDocument describes err for a script: the server's error code when
+// the server refused, otherwise the class of its exit code (UsageError,
+// OperationFailed, Error), with the message the command prints on stderr.
+func errorDocument(err error) errorJSON {
+	var doc errorJSON
+	doc.Error.Message = err.Error()
+	var apiErr *client.Error
+	switch ExitCode(err) {
+	case exitUsage:
+		doc.Error.Code = "UsageError"
+	case exitFailed:
+		doc.Error.Code = "OperationFailed"
+	case exitAPI:
+		doc.Error.Code = strconv.Itoa(http.StatusInternalServerError)
+		if errors.As(err, &apiErr) {
+			doc.Error.Code = apiErr.Code
+			if doc.Error.Code == "" {
+				doc.Error.Code = strconv.Itoa(apiErr.StatusCode)
+			}
+		}
+	default:
+		doc.Error.Code = "Error"
+	}
+	return doc
 }

@@ -46,7 +46,7 @@ func (m *Main) faceCommand() *cobra.Command {
 	o := &apiOptions{}
 	cmd := &cobra.Command{
 		Use:   "face",
-		Short: "Add faces to persons and face lists",
+		Short: "Add, list, identify, verify, find similar and group faces",
 		RunE:  groupRunE,
 	}
 	m.addAPIFlags(cmd, o)
@@ -74,7 +74,7 @@ exactly one; a server started without the face engine's weights needs
 	f.StringVar(&fo.targetFace, "target-face", "", "the face's rectangle in pixels: left,top,width,height")
 	f.StringVar(&fo.userData, "user-data", "", "user data for each face")
 	f.StringVar(&fo.detectionModel, "detection-model", "", "detection_01 to detection_03 (default: the server's)")
-	cmd.AddCommand(add)
+	cmd.AddCommand(add, m.faceListCommand(o), m.faceIdentifyCommand(o), m.faceVerifyCommand(o), m.faceFindSimilarCommand(o), m.faceGroupCommand(o))
 	return cmd
 }
 

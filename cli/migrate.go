@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -42,7 +43,8 @@ func (m *Main) migrateCommand() *cobra.Command {
 		Short: "Copy a collection to another account or server through a snapshot",
 		Long: `Copy a collection to another account or server through a snapshot.
 
-Steps, each printed on stderr: count the source, find the target's
+Steps, each printed on stderr: check that the target id is free on the
+target, count the source, find the target's
 subscription, take a snapshot the target may apply, wait, apply it on the
 target, wait, check that the target has as many persons and faces as the
 source, and delete the snapshot (unless --keep-snapshot).
@@ -133,6 +135,12 @@ const deleteTimeout = 30 * time.Second
 func (m *Main) runMigration(ctx context.Context, src, dst *client.Client, o *migrateOptions, res *migrateResult) (err error) {
 	log := m.Stderr
 	step := func(format string, a ...any) { fmt.Fprintf(log, "==> "+format+"\n", a...) }
+
+	// The apply would fail on an existing target only after the whole
+	// snapshot was taken: look first.
+	if err := checkTargetFree(ctx, dst, res.Type, res.TargetID); err != nil {
+		return err
+	}
 
 	n, err := countCollection(ctx, src, res.Type, res.SourceID)
 	if err != nil {
@@ -227,4 +235,19 @@ func (m *Main) runMigration(ctx context.Context, src, dst *client.Client, o *mig
 		step("kept snapshot %s", snapshotID)
 	}
 	return nil
+}
+
+// checkTargetFree fails when the target collection already exists, which
+// an apply refuses, or when the target server cannot be asked.
+func checkTargetFree(ctx context.Context, dst *client.Client, t client.SnapshotObjectType, id string) error {
+	_, err := collectionModel(ctx, dst, t, id)
+	var apiErr *client.Error
+	switch {
+	case err == nil:
+		return failedf("target %s %s already exists on the target server: pass another --to-id, or delete it first", t, id)
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Code == string(t)+"NotFound":
+		return nil
+	default:
+		return fmt.Errorf("check that target %s %s is free: %w", t, id, err)
+	}
 }

@@ -3,36 +3,99 @@ package cli
 import (
 	"errors"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
 	"facesnap/collections"
 	"facesnap/engine"
+	"facesnap/internal/embedmodels"
 )
 
-// defaultModelsDir is where scripts/fetch-models puts the weights when
-// FACESNAP_MODELS is not set, relative to the working directory.
-var defaultModelsDir = filepath.Join(".cache", "face-api")
-
-const modelsUsage = "face engine weights directory, filled by scripts/fetch-models (default $FACESNAP_MODELS, else " +
-	".cache/face-api in the working directory); without weights the server still serves collections, " +
-	"but detect and add-face without targetFace are refused"
+const modelsUsage = "face engine weights directory, filled by scripts/fetch-models (default: the first of " +
+	"$FACESNAP_MODELS, a models directory beside the executable, USER_CACHE_DIR/facesnap/face-api and " +
+	".cache/face-api in the working directory that holds weights); without weights the server still serves " +
+	"collections, but detect and add-face without targetFace are refused"
 
 // detectedFacePurgeInterval is how often expired faceIds are deleted: the
 // shortest faceIdTimeToLive is a minute, and the delete is one indexed
 // statement.
 const detectedFacePurgeInterval = time.Minute
 
-// modelsDir resolves --models: the flag, else FACESNAP_MODELS, else the
-// default cache.
-func (m *Main) modelsDir(flag string) string {
+// modelsSearch is where serve looks for the weights, injected so that
+// tests place the executable and the user's cache where they like.
+type modelsSearch struct {
+	getenv       func(string) string
+	executable   func() (string, error) // os.Executable
+	userCacheDir func() (string, error) // os.UserCacheDir
+	// embedded extracts the weights built into the binary and returns
+	// their directory (embedmodels.ErrNotEmbedded when there are none).
+	embedded func() (string, error)
+}
+
+// weightsFile is one file of the weights that marks a directory as
+// holding them (engine.Load names the missing ones when others are).
+const weightsFile = "ssd_mobilenetv1_model-weights_manifest.json"
+
+// candidates lists, in order, the directories that may hold the weights:
+// FACESNAP_MODELS, then the weights built into the binary (-tags
+// embedmodels), a "models" directory beside the executable (a deployed
+// binary), the user's cache (facesnap/face-api, for a binary on the PATH)
+// and .cache/face-api in the working directory (a checkout).
+func (s modelsSearch) candidates() []string {
+	var dirs []string
+	if d := s.getenv("FACESNAP_MODELS"); d != "" {
+		dirs = append(dirs, d)
+	}
+	if s.embedded != nil {
+		// An extraction that fails leaves the other places to search.
+		if d, err := s.embedded(); err == nil {
+			dirs = append(dirs, d)
+		}
+	}
+	if exe, err := s.executable(); err == nil {
+		if resolved, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = resolved
+		}
+		dirs = append(dirs, filepath.Join(filepath.Dir(exe), "models"))
+	}
+	if cache, err := s.userCacheDir(); err == nil {
+		dirs = append(dirs, filepath.Join(cache, "facesnap", "face-api"))
+	}
+	return append(dirs, filepath.Join(".cache", "face-api"))
+}
+
+// dir resolves --models: the flag as given, else the first candidate that
+// holds weights, else the last candidate, whose absence loadEngine
+// reports.
+func (s modelsSearch) dir(flag string) string {
 	if flag != "" {
 		return flag
 	}
-	if d := m.Getenv("FACESNAP_MODELS"); d != "" {
-		return d
+	dirs := s.candidates()
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, weightsFile)); err == nil {
+			return d
+		}
 	}
-	return defaultModelsDir
+	return dirs[len(dirs)-1]
+}
+
+func (m *Main) modelsDir(flag string) string {
+	return modelsSearch{getenv: m.Getenv, executable: os.Executable, userCacheDir: os.UserCacheDir, embedded: extractEmbedded}.dir(flag)
+}
+
+// extractEmbedded writes the binary's own weights, if it has any, into
+// the user's cache (or the temporary directory, for a user without one).
+func extractEmbedded() (string, error) {
+	if !embedmodels.Enabled {
+		return "", embedmodels.ErrNotEmbedded
+	}
+	parent, err := os.UserCacheDir()
+	if err != nil {
+		parent = os.TempDir()
+	}
+	return embedmodels.Extract(filepath.Join(parent, "facesnap"))
 }
 
 // loadEngine loads the face engine. Missing weights are not fatal: the
@@ -43,7 +106,7 @@ func loadEngine(dir string, log *slog.Logger) (collections.Engine, error) {
 	eng, err := engine.Load(dir)
 	var missing *engine.MissingWeightsError
 	if errors.As(err, &missing) {
-		log.Warn("face engine weights missing: detect and add-face without targetFace are refused; run scripts/fetch-models and pass --models DIR",
+		log.Warn("face engine weights missing: detect and add-face without targetFace are refused; run scripts/fetch-models, or put the weights in a models directory beside the executable, or pass --models DIR",
 			"models", dir, "err", err)
 		return nil, nil
 	}

@@ -12,7 +12,7 @@ func (m *Main) personCommand() *cobra.Command {
 	o := &apiOptions{}
 	cmd := &cobra.Command{
 		Use:   "person",
-		Short: "Add persons to person groups",
+		Short: "Add and list the persons of person groups",
 		RunE:  groupRunE,
 	}
 	m.addAPIFlags(cmd, o)
@@ -55,6 +55,6 @@ func (m *Main) personCommand() *cobra.Command {
 	f.StringVar(&group, "group", "", "id of the group")
 	f.StringVar(&body.Name, "name", "", "the person's name")
 	f.StringVar(&body.UserData, "user-data", "", "user data")
-	cmd.AddCommand(add)
+	cmd.AddCommand(add, m.personListCommand(o))
 	return cmd
 }

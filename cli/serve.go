@@ -7,7 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,16 +50,30 @@ type serveOptions struct {
 const shutdownTimeout = 30 * time.Second
 
 func (m *Main) serveCommand() *cobra.Command {
-	var o serveOptions
+	var (
+		o      serveOptions
+		config string
+	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the Face API under /face/v1.0",
-		Args:  args(cobra.NoArgs),
+		Long: `Serve the Face API under /face/v1.0.
+
+--config FILE reads the flags from a TOML file whose keys are the flag
+names, such as listen = "127.0.0.1:8080", workers = 4 or
+snapshot-ttl = "72h"; flags given on the command line override it.`,
+		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if config != "" {
+				if err := loadServeConfig(config, cmd.Flags()); err != nil {
+					return err
+				}
+			}
 			return m.serve(cmd.Context(), o)
 		},
 	}
 	f := cmd.Flags()
+	f.StringVar(&config, "config", "", "TOML file of serve's flags (keys: the flag names); flags override it")
 	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on; port 0 picks a free one")
 	f.StringVar(&o.dataDir, "data", defaultDataDir, "data directory (database "+dbFile+")")
 	f.StringVar(&o.db, "db", "", dbUsage)
@@ -103,7 +120,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		if o.db != "" {
 			where = "--db URL" // not the URL itself: it may hold a password
 		}
-		fmt.Fprintf(m.Stderr, "facesnap: no account yet; create one and get its key with:\n  facesnap account add %s\n", where)
+		fmt.Fprintf(m.Stderr, "facesnap: no account yet; create one and get its key with:\n  %s account add %s\n", selfCommand(), where)
 	}
 
 	eng, err := loadEngine(m.modelsDir(o.models), log)
@@ -223,4 +240,26 @@ func registerWorkers(r *operations.Runner, recog *recognition.Service, snaps *sn
 // one outlives its TTL by at most a tenth of it (and by at most an hour).
 func snapshotPurgeInterval(ttl time.Duration) time.Duration {
 	return min(max(ttl/10, time.Second), time.Hour)
+}
+
+// selfCommand is how the user can run this binary again: "go run
+// ./cmd/facesnap" for a binary that go run built (it lives in a go-build
+// temporary directory and is gone afterwards), else "facesnap" when that
+// is this binary on the PATH, else the path it was started by.
+func selfCommand() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return "facesnap"
+	}
+	if strings.Contains(exe, string(filepath.Separator)+"go-build") {
+		return "go run ./cmd/facesnap"
+	}
+	if onPath, err := exec.LookPath("facesnap"); err == nil {
+		if a, err := filepath.EvalSymlinks(onPath); err == nil {
+			if b, err := filepath.EvalSymlinks(exe); err == nil && a == b {
+				return "facesnap"
+			}
+		}
+	}
+	return os.Args[0]
 }

@@ -17,7 +17,11 @@ func probeSubscription(ctx context.Context, c *client.Client) (string, error) {
 	a, err := c.Account(ctx)
 	var apiErr *client.Error
 	if errors.As(err, &apiErr) && (apiErr.StatusCode == 404 || apiErr.StatusCode == 405) {
-		return "", usageErrorf("the target server does not say which subscription its key belongs to: pass --to-subscription")
+		// The cause first: a server without facesnap's GET /account (the
+		// hosted service, another implementation, a wrong endpoint).
+		return "", fmt.Errorf("the target server answered GET /account with %d %s, so it is not a facesnap server "+
+			"(or the endpoint is wrong) and cannot say which subscription its key belongs to; if it is a Face API, "+
+			"pass --to-subscription: %w", apiErr.StatusCode, orDash(apiErr.Code), err)
 	}
 	if err != nil {
 		return "", fmt.Errorf("find the target's subscription: %w", err)

@@ -40,7 +40,8 @@ type OperationStatus struct {
 	// OperationID is a facesnap extension, set in ListOperations results
 	// only: GET /operations/{id} names the operation already.
 	OperationID string `json:"operationId,omitempty"`
-	// Kind is a facesnap extension: take, apply or train.
+	// Kind is a facesnap extension, set in ListOperations results only:
+	// take, apply or train.
 	Kind   OperationKind       `json:"kind,omitempty"`
 	Status OperationStatusType `json:"status"`
 	// CreatedTime is when the operation was requested.

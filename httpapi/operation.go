@@ -7,9 +7,10 @@ import (
 	"facesnap"
 )
 
-// operationJSON is OperationStatus on the wire. Progress and, in lists,
-// the operation id and kind (take, apply, train) are facesnap
-// extensions; clients that don't know them ignore them.
+// operationJSON is OperationStatus on the wire. Progress and, in lists
+// only, the operation id and kind (take, apply, train) are facesnap
+// extensions; clients that don't know them ignore them, and GET
+// /operations/{id} keeps the service's own fields.
 type operationJSON struct {
 	OperationID      string                   `json:"operationId,omitempty"`
 	Kind             string                   `json:"kind,omitempty"`
@@ -36,7 +37,6 @@ var wireKinds = map[facesnap.OperationKind]string{
 
 func toOperationJSON(op facesnap.Operation) operationJSON {
 	out := operationJSON{
-		Kind:             wireKinds[op.Kind],
 		Status:           op.Status,
 		CreatedTime:      apiTime(op.CreatedAt),
 		LastActionTime:   optTime(op.LastActionAt),
@@ -87,7 +87,7 @@ func (s *Server) listOperations(w http.ResponseWriter, r *http.Request, acct fac
 	out := make([]operationJSON, 0, len(ops))
 	for _, op := range ops {
 		j := toOperationJSON(op)
-		j.OperationID = op.ID
+		j.OperationID, j.Kind = op.ID, wireKinds[op.Kind]
 		out = append(out, j)
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -36,6 +36,7 @@ func TestAPI_OperationKinds(t *testing.T) {
 		{method: "POST", path: "/largepersongroups/g/train", status: 202},
 		{method: "POST", path: "/snapshots", body: `{"type":"LargePersonGroup","objectId":"g","applyScope":["11111111-1111-4111-8111-111111111111"]}`, status: 202},
 	})
+	var someID string
 	list := func(key string) map[string]int {
 		t.Helper()
 		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/face/v1.0/operations", nil)
@@ -57,6 +58,7 @@ func TestAPI_OperationKinds(t *testing.T) {
 				t.Errorf("operation %+v without id or status", op)
 			}
 			kinds[op.Kind]++
+			someID = op.OperationID
 		}
 		return kinds
 	}
@@ -81,4 +83,21 @@ func TestAPI_OperationKinds(t *testing.T) {
 			}
 		})
 	}
+	// GET /operations/{id} keeps the service's fields: no kind, no id.
+	t.Run("GetHasNoKind", func(t *testing.T) {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/face/v1.0/operations/"+someID, nil)
+		req.Header.Set("Ocp-Apim-Subscription-Key", keyA)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]json.RawMessage
+		if err := json.NewDecoder(resp.Body).Decode(&m); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET /operations/%s: %d, %v", someID, resp.StatusCode, err)
+		}
+		if _, ok := m["kind"]; ok {
+			t.Errorf("GET /operations/{id} has a kind: %v", m)
+		}
+	})
 }

@@ -262,6 +262,7 @@ func startCluster(t *testing.T, n int, extra ...string) *cluster {
 // listedOperation is an entry of GET /operations.
 type listedOperation struct {
 	OperationID      string `json:"operationId"`
+	Kind             string `json:"kind"`
 	Status           string `json:"status"`
 	ResourceLocation string `json:"resourceLocation"`
 	Message          string `json:"message"`
@@ -367,18 +368,25 @@ func TestMultiNode_AnyNodeOnceEach(t *testing.T) {
 		waitTrained(t, ctx, func() (face.TrainingStatus, error) { return c.A[(i+2)%3].LargePersonGroup.GetTrainingStatus(ctx, id) })
 	}
 
-	// GET /operations (snapshot operations only) lists the same takes,
-	// all succeeded, on every node.
+	// GET /operations lists the same takes and trainings, all succeeded,
+	// on every node.
 	wantTakes := map[string]bool{}
 	for _, op := range takeOps {
 		wantTakes[op.String()] = true
 	}
 	for i, s := range c.nodes {
 		ops := listOperations(t, s, c.a.Key)
-		if len(ops) != takes {
-			t.Errorf("node %d lists %d operations, want the %d takes", i+1, len(ops), takes)
+		listed := map[string]int{}
+		for _, op := range ops {
+			listed[op.Kind]++
+		}
+		if listed["take"] != takes || listed["train"] != 1+trains || len(ops) != takes+1+trains {
+			t.Errorf("node %d lists operations by kind %v, want %d takes and %d trainings", i+1, listed, takes, 1+trains)
 		}
 		for _, op := range ops {
+			if op.Kind == "train" && op.Status == "succeeded" {
+				continue
+			}
 			if !wantTakes[op.OperationID] || op.Status != "succeeded" {
 				t.Errorf("node %d lists operation %s as %s %s; want one of the takes, succeeded", i+1, op.OperationID, op.Status, op.Message)
 			}
