@@ -157,7 +157,13 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	}
 
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "facesnap_search_index_bytes",
+			Help: "Memory held by the trained collections' search indexes and their id tables on this node."},
+			func() float64 { return float64(recog.MemoryBytes()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "facesnap_search_index_faces",
+			Help: "Faces held by the trained collections' search indexes on this node."},
+			func() float64 { return float64(recog.Faces()) }))
 	var ready atomic.Bool
 	api := httpapi.New(httpapi.Config{
 		Accounts:    acc,

@@ -264,3 +264,26 @@ func (k *indexSink) Face(f facesnap.Face) error {
 	}
 	return nil
 }
+
+// MemoryBytes is what the node holds of trained collections' search
+// states, indexes and id tables (a gauge in /metrics).
+func (s *Service) MemoryBytes() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for _, st := range s.trained {
+		n += st.memoryBytes()
+	}
+	return n
+}
+
+// Faces is how many faces the node's search states hold.
+func (s *Service) Faces() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for _, st := range s.trained {
+		n += int64(len(st.faces))
+	}
+	return n
+}
