@@ -20,7 +20,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -37,6 +36,7 @@ import (
 
 	"facesnap/internal/cputime"
 	"facesnap/recognition/flat"
+	"facesnap/bench/internal/benchstat"
 	"facesnap/internal/synth"
 	"facesnap/recognition/ivf"
 	"facesnap/recognition/vec"
@@ -95,7 +95,7 @@ type searcher interface {
 
 func run(ctx context.Context, o options) error {
 	fmt.Printf("CPU: %s, %d cores (GOMAXPROCS %d), %s/%s, %s\n",
-		cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, runtime.Version())
+		benchstat.CPUModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, runtime.Version())
 	m := synth.New(o.seed, dim)
 	persons := make([]synth.Person, o.persons)
 	for i := range persons {
@@ -155,9 +155,9 @@ func run(ctx context.Context, o options) error {
 	fmt.Println()
 	fmt.Printf("| index | build s | bytes/face | p50 | p99 | %d searchers /s | top-1 = exact (enrolled only) | p50 vs flat | throughput vs flat |\n", o.searchers)
 	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-	flatP50, flatP99 := pct(flatLat, 50), pct(flatLat, 99)
+	flatP50, flatP99 := benchstat.Percentile(flatLat, 50), benchstat.Percentile(flatLat, 99)
 	fmt.Printf("| flat (exact) | %.1f | %.0f | %s | %s | %.0f | 100%% (100%%) | 1 | 1 |\n", 0.0,
-		float64(fix.MemoryBytes())/float64(fix.Len()), ms(flatP50), ms(flatP99), flatTput)
+		float64(fix.MemoryBytes())/float64(fix.Len()), benchstat.Ms(flatP50), benchstat.Ms(flatP99), flatTput)
 	for _, p := range probes {
 		s := probed{iix, p}
 		agree, agreeEnrolled := 0, 0
@@ -170,10 +170,10 @@ func run(ctx context.Context, o options) error {
 			}
 		})
 		tput := throughput(s, queries, o.searchers, o.limit)
-		p50, p99 := pct(lat, 50), pct(lat, 99)
+		p50, p99 := benchstat.Percentile(lat, 50), benchstat.Percentile(lat, 99)
 		fmt.Printf("| ivf, %d lists, %d probes | %.1f | %.0f | %s | %s | %.0f | %.1f%% (%.1f%%) | %.0f× faster | %.0f× |\n",
 			iix.Lists(), p, buildWall.Seconds(), float64(iix.MemoryBytes())/float64(iix.Len()),
-			ms(p50), ms(p99), tput, 100*float64(agree)/float64(len(queries)),
+			benchstat.Ms(p50), benchstat.Ms(p99), tput, 100*float64(agree)/float64(len(queries)),
 			100*float64(agreeEnrolled)/float64(len(queries)-unenrolled),
 			float64(flatP50)/float64(p50), tput/flatTput)
 	}
@@ -219,13 +219,7 @@ func throughput(s searcher, queries [][]float32, n int, limit time.Duration) flo
 	return float64(count.Load()) / time.Since(start).Seconds()
 }
 
-func pct(d []time.Duration, p int) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[min(len(s)-1, len(s)*p/100)]
-}
 
-func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 
 // printDistances shows that the synthetic data looks like descriptors.
 func printDistances(m *synth.Model) {
@@ -248,17 +242,3 @@ func printDistances(m *synth.Model) {
 	fmt.Printf("distances: same person %s; different persons %s\n", q(same), q(diff))
 }
 
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return "unknown"
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
-}
