@@ -7,14 +7,17 @@
 //
 //   - build time (wall and CPU, so the use of both cores shows) and bytes
 //     per face of the built index;
+//
 //   - single-query latency p50/p99 over -queries held-out queries (new
 //     faces of enrolled persons, and -unenrolled of them of persons never
 //     enrolled), one searcher;
+//
 //   - throughput with -searchers concurrent searchers (for -time);
+//
 //   - for ivf, at each -probes setting, how often its top-1 is the exact
 //     search's, and the ratios to the baseline.
 //
-//	go run ./bench/identify -faces 1000000 -persons 100000
+//     go run ./bench/identify -faces 1000000 -persons 100000
 //
 // See BENCHMARKS.md ("Search index (identify at 1,000,000 faces)").
 package main
@@ -34,10 +37,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"facesnap/internal/cputime"
-	"facesnap/recognition/flat"
 	"facesnap/bench/internal/benchstat"
+	"facesnap/internal/cputime"
 	"facesnap/internal/synth"
+	"facesnap/recognition/flat"
 	"facesnap/recognition/ivf"
 	"facesnap/recognition/vec"
 )
@@ -219,8 +222,6 @@ func throughput(s searcher, queries [][]float32, n int, limit time.Duration) flo
 	return float64(count.Load()) / time.Since(start).Seconds()
 }
 
-
-
 // printDistances shows that the synthetic data looks like descriptors.
 func printDistances(m *synth.Model) {
 	var same, diff []float64
@@ -241,4 +242,3 @@ func printDistances(m *synth.Model) {
 	}
 	fmt.Printf("distances: same person %s; different persons %s\n", q(same), q(diff))
 }
-
