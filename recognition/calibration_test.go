@@ -48,3 +48,39 @@ func above(sorted []float64, d float64) (n int) {
 }
 
 func atOrBelow(sorted []float64, d float64) int { return len(sorted) - above(sorted, d) }
+
+// TestCalibration_LeaveOneOut identifies each photo of an enrolled person
+// against all the other photos (never itself) at the default threshold:
+// the nearest other photo must be of the same person whenever that person
+// has another photo, and the never-enrolled person must match nobody.
+func TestCalibration_LeaveOneOut(t *testing.T) {
+	ps, _ := labelledPhotos(t)
+	maxDist := float32(recognition.MatchDistance) // confidence 0.5
+	right, asked, rejected, impostors := 0, 0, 0, 0
+	for i, q := range ps {
+		best, bestD := -1, float32(0)
+		for j, g := range ps {
+			if j == i || g.person == "unenrolled" {
+				continue
+			}
+			if d := dist(q.feature, g.feature); best < 0 || d < bestD {
+				best, bestD = j, d
+			}
+		}
+		if q.person == "unenrolled" {
+			impostors++
+			if bestD > maxDist {
+				rejected++
+			}
+			continue
+		}
+		asked++
+		if bestD <= maxDist && ps[best].person == q.person {
+			right++
+		}
+	}
+	t.Logf("leave-one-out identify at confidence 0.5: %d/%d photos of enrolled persons identified as themselves, %d/%d never-enrolled rejected", right, asked, rejected, impostors)
+	if right != asked || rejected != impostors {
+		t.Errorf("leave-one-out: %d/%d right, %d/%d impostors rejected", right, asked, rejected, impostors)
+	}
+}
