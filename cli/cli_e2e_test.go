@@ -551,6 +551,9 @@ func peopleDir(t *testing.T) string {
 		dir = filepath.Join("..", "..", "shared", "testdata", "people")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("no labelled photos in %s under CI: %v", dir, err)
+		}
 		t.Skipf("no labelled photos in %s (set FACESNAP_TEST_PEOPLE): %v", dir, err)
 	}
 	return dir
