@@ -334,7 +334,7 @@ func checkUserData(userData string) error {
 	if utf8.RuneCountInString(userData) > facesnap.MaxUserDataLength {
 		return facesnap.Invalidf("userData is too long: at most %d characters.", facesnap.MaxUserDataLength)
 	}
-	return nil
+	return facesnap.CheckString("userData", userData)
 }
 
 func (s *Service) expired(snap *facesnap.Snapshot) bool {

@@ -64,7 +64,7 @@ func (s *Service) Import(ctx context.Context, acct facesnap.Account, r io.Reader
 	checked := make(chan verdict, 1)
 	go func() {
 		var v verdict
-		if v.c, v.sum, v.err = snapfile.Verify(pr); v.err != nil {
+		if v.c, v.sum, v.err = verify(pr); v.err != nil {
 			pr.CloseWithError(v.err)
 		} else {
 			// Drain what follows the trailer so the writer side never
@@ -80,6 +80,10 @@ func (s *Service) Import(ctx context.Context, acct facesnap.Account, r io.Reader
 		_ = s.Blobs.Delete(context.WithoutCancel(ctx), dataKey(id))
 	}
 	if v.err != nil {
+		var inv *invalidError
+		if errors.As(v.err, &inv) {
+			return nil, facesnap.Invalidf("The snapshot file holds what the API refuses: %v.", v.err)
+		}
 		if errors.Is(v.err, snapfile.ErrCorrupt) || errors.Is(v.err, snapfile.ErrVersion) {
 			return nil, facesnap.Invalidf("The snapshot file is damaged or not a snapshot file: %v.", v.err)
 		}
