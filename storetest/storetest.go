@@ -54,6 +54,7 @@ func Exercise(t *testing.T, newStore func(t *testing.T) facesnap.Store) {
 		{"Order", exerciseOrder},
 		{"Limit", exerciseLimit},
 		{"DetectedFace", exerciseDetectedFace},
+		{"Strings", exerciseStrings},
 	} {
 		t.Run(area.name, func(t *testing.T) {
 			t.Parallel()
