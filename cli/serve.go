@@ -137,7 +137,12 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		Lease:       o.operationLease,
 		Logger:      log.With("component", "operations"),
 	})
-	snaps := &snapshots.Service{Store: db, Blobs: blobs, Notifier: runner, TTL: o.snapshotTTL}
+	unreadable := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "facesnap_snapshot_store_unreadable_total",
+		Help: "Snapshot store entries that a listing or purge skipped because their meta could not be read or decoded.",
+	})
+	snaps := &snapshots.Service{Store: db, Blobs: blobs, Notifier: runner, TTL: o.snapshotTTL,
+		Log: log.With("component", "snapshots"), Unreadable: unreadable}
 	coll := &collections.Service{
 		Store:    db,
 		Fetcher:  faceimage.NewFetcher(faceimage.FetcherOptions{AllowPrivate: o.allowPrivateURLs}),
@@ -163,7 +168,8 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 			func() float64 { return float64(recog.MemoryBytes()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "facesnap_search_index_faces",
 			Help: "Faces held by the trained collections' search indexes on this node."},
-			func() float64 { return float64(recog.Faces()) }))
+			func() float64 { return float64(recog.Faces()) }),
+		unreadable)
 	var ready atomic.Bool
 	api := httpapi.New(httpapi.Config{
 		Accounts:    acc,
