@@ -109,7 +109,14 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	}
 	defer db.Close()
 
-	acc := &accounts.Service{Store: db}
+	secret, err := m.keySecret()
+	if err != nil {
+		return err
+	}
+	if secret == nil {
+		log.Info("keys are stored as SHA-256 hashes; set " + envKeySecret + " to key them with a secret the database does not hold")
+	}
+	acc := &accounts.Service{Store: db, Secret: secret, Log: log.With("component", "accounts")}
 	if err := acc.Provision(ctx, m.Getenv("FACESNAP_ACCOUNTS")); err != nil {
 		return err
 	}

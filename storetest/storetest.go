@@ -42,6 +42,7 @@ func Exercise(t *testing.T, newStore func(t *testing.T) facesnap.Store) {
 		run  func(*testing.T, func(*testing.T) facesnap.Store)
 	}{
 		{"Account", exerciseAccount},
+		{"AccountKey", exerciseAccountKey},
 		{"Collection", exerciseCollection},
 		{"Person", exercisePerson},
 		{"Face", exerciseFace},
