@@ -73,11 +73,17 @@ func (s *Service) Import(ctx context.Context, acct facesnap.Account, r io.Reader
 		}
 		checked <- v
 	}()
-	putErr := s.Blobs.Put(ctx, dataKey(id), io.TeeReader(r, pw))
+	body := &readErr{r: r}
+	putErr := s.Blobs.Put(ctx, dataKey(id), io.TeeReader(body, pw))
 	pw.Close()
 	v := <-checked
 	if v.err != nil || putErr != nil {
 		_ = s.Blobs.Delete(context.WithoutCancel(ctx), dataKey(id))
+	}
+	// The body itself failing (too large, too slow, cut) is what the
+	// caller must hear of, not the truncated file it leaves the verifier.
+	if body.err != nil {
+		return nil, fmt.Errorf("read imported snapshot: %w", body.err)
 	}
 	if v.err != nil {
 		var inv *invalidError
@@ -98,4 +104,18 @@ func (s *Service) Import(ctx context.Context, acct facesnap.Account, r io.Reader
 		return nil, err
 	}
 	return snap, nil
+}
+
+// readErr remembers the error its reader returned, io.EOF aside.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readErr) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF && r.err == nil {
+		r.err = err
+	}
+	return n, err
 }
