@@ -27,23 +27,18 @@ type crafted struct {
 	faces   []facesnap.Face
 }
 
+// bytes writes the file. The writer's errors are sticky: Close reports
+// the first.
 func (cr *crafted) bytes(t *testing.T) ([]byte, snapfile.Summary) {
 	t.Helper()
 	var buf bytes.Buffer
 	w := snapfile.NewWriter(&buf)
-	st := facesnap.CollectionStats{Persons: int64(len(cr.persons)), Faces: int64(len(cr.faces)), MaxSeq: int64(len(cr.faces))}
-	if err := w.Collection(cr.c, cr.t, st); err != nil {
-		t.Fatal(err)
-	}
+	w.Collection(cr.c, cr.t, facesnap.CollectionStats{Persons: int64(len(cr.persons)), Faces: int64(len(cr.faces)), MaxSeq: int64(len(cr.faces))})
 	for _, p := range cr.persons {
-		if err := w.Person(p); err != nil {
-			t.Fatal(err)
-		}
+		w.Person(p)
 	}
 	for _, f := range cr.faces {
-		if err := w.Face(f); err != nil {
-			t.Fatal(err)
-		}
+		w.Face(f)
 	}
 	sum, err := w.Close()
 	if err != nil {
