@@ -26,7 +26,15 @@ type Store interface {
 	// AccountDelete removes the account, its keys and everything it owns.
 	AccountDelete(ctx context.Context, name string) error
 	// AccountKeyAdd lets a key (stored as its hash) select the account.
-	AccountKeyAdd(ctx context.Context, name string, keyHash []byte) error
+	// Adding a key the account has already changes nothing, except that
+	// it becomes Managed when p says so.
+	AccountKeyAdd(ctx context.Context, p AccountKeyAddParams) error
+	// AccountKeyList lists the keys of an account, or of every account
+	// when name is "", sorted by account then hash.
+	AccountKeyList(ctx context.Context, name string) ([]AccountKey, error)
+	// AccountKeyRemove removes one key of the account; NotFound when the
+	// account has no such key.
+	AccountKeyRemove(ctx context.Context, name string, keyHash []byte) error
 	// AccountByKey returns the account a key hash selects.
 	AccountByKey(ctx context.Context, keyHash []byte) (Account, error)
 
@@ -248,4 +256,19 @@ type OperationFinishParams struct {
 	// Done and Total are the final progress, which a short operation may
 	// not have reported in any heartbeat.
 	Done, Total int64
+}
+
+// AccountKey is a stored key: its hash, never the key.
+type AccountKey struct {
+	Account string
+	Hash    []byte
+	// Managed keys come from the deployment's configuration
+	// (FACESNAP_ACCOUNTS), which decides at each start whether they exist.
+	Managed bool
+}
+
+type AccountKeyAddParams struct {
+	Account string
+	Hash    []byte
+	Managed bool
 }

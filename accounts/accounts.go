@@ -1,17 +1,24 @@
 // Package accounts authenticates subscription keys and manages the accounts
-// they select. Keys are stored and compared only as SHA-256 hashes: keys are
-// long random strings, so a fast unsalted hash is enough to make a leaked
-// database useless for calling the API.
+// they select and their keys.
+//
+// Keys are stored and compared only as hashes: HMAC-SHA256 under the
+// deployment's key secret (FACESNAP_KEY_SECRET) when it has one, so that a
+// copy of the database without the secret cannot even test a guess, and
+// SHA-256 otherwise. Either way a key has at least 128 bits (MinKeyLength),
+// so its hash does not give it back; a fast hash is then enough, and keeps
+// an unknown key as cheap to refuse as a known one is to accept.
 package accounts
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strings"
 	"sync"
@@ -43,6 +50,12 @@ const maxCacheEntries = 10000
 // Store is ready to use.
 type Service struct {
 	Store facesnap.Store
+	// Secret keys the hash keys are stored as (see the package comment);
+	// nil stores plain SHA-256. Keys stored before a secret was set are
+	// rehashed under it the first time they authenticate.
+	Secret []byte
+	// Log hears of configured keys that Provision removed; may be nil.
+	Log *slog.Logger
 	// Now is the clock for cache expiry; default time.Now.
 	Now func() time.Time
 	// CacheTTL overrides DefaultCacheTTL; negative disables the cache.
@@ -58,10 +71,36 @@ type cacheEntry struct {
 	expires time.Time
 }
 
-// HashKey returns the stored form of a key.
-func HashKey(key string) []byte {
-	h := sha256.Sum256([]byte(key))
-	return h[:]
+// MinKeyLength is the shortest key accepted: the hosted service's keys
+// are 32 hex characters, 128 bits.
+const MinKeyLength = 32
+
+// MinSecretLength is the shortest key secret accepted.
+const MinSecretLength = 32
+
+// CheckKey refuses a key too weak to be stored as a fast hash, or one that
+// FACESNAP_ACCOUNTS or a header cannot carry. Its errors never quote the
+// key.
+func CheckKey(key string) error {
+	if len(key) < MinKeyLength {
+		return facesnap.Invalidf("the key has %d characters: keys need at least %d (the service's are 32 hex characters); leave it out to have one generated", len(key), MinKeyLength)
+	}
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; c <= ' ' || c > '~' || c == ',' || c == '=' {
+			return facesnap.Invalidf("the key has a character at position %d that is not printable ASCII, or is ',' or '='", i+1)
+		}
+	}
+	return nil
+}
+
+// hash is the stored form of a key.
+func (s *Service) hash(key string) [sha256.Size]byte {
+	if s.Secret == nil {
+		return sha256.Sum256([]byte(key))
+	}
+	m := hmac.New(sha256.New, s.Secret)
+	m.Write([]byte(key))
+	return [sha256.Size]byte(m.Sum(nil))
 }
 
 // GenerateKey returns a new random key: 32 hex characters, like the
@@ -90,14 +129,19 @@ func (s *Service) ttl() time.Duration {
 
 // Authenticate returns the account that key selects, or ErrUnauthorized.
 func (s *Service) Authenticate(ctx context.Context, key string) (facesnap.Account, error) {
-	if key == "" {
+	// A key too short to be stored safely is refused before any lookup,
+	// also one stored before the minimum existed.
+	if len(key) < MinKeyLength {
 		return facesnap.Account{}, ErrUnauthorized
 	}
-	h := sha256.Sum256([]byte(key))
+	h := s.hash(key)
 	if a, ok := s.cached(h); ok {
 		return a, nil
 	}
 	a, err := s.Store.AccountByKey(ctx, h[:])
+	if errors.Is(err, facesnap.ErrNotFound) && s.Secret != nil {
+		a, err = s.rehash(ctx, key, h)
+	}
 	if errors.Is(err, facesnap.ErrNotFound) {
 		return facesnap.Account{}, ErrUnauthorized
 	}
@@ -106,6 +150,34 @@ func (s *Service) Authenticate(ctx context.Context, key string) (facesnap.Accoun
 	}
 	s.remember(h, a)
 	return a, nil
+}
+
+// rehash moves a key stored as plain SHA-256, before the deployment had a
+// secret, to its keyed hash, keeping whether it is managed.
+func (s *Service) rehash(ctx context.Context, key string, h [sha256.Size]byte) (facesnap.Account, error) {
+	legacy := sha256.Sum256([]byte(key))
+	var a facesnap.Account
+	err := s.Store.InTx(ctx, func(st facesnap.Store) error {
+		var err error
+		if a, err = st.AccountByKey(ctx, legacy[:]); err != nil {
+			return err
+		}
+		keys, err := st.AccountKeyList(ctx, a.Name)
+		if err != nil {
+			return err
+		}
+		managed := false
+		for _, k := range keys {
+			if hmac.Equal(k.Hash, legacy[:]) {
+				managed = k.Managed
+			}
+		}
+		if err := st.AccountKeyAdd(ctx, facesnap.AccountKeyAddParams{Account: a.Name, Hash: h[:], Managed: managed}); err != nil {
+			return err
+		}
+		return st.AccountKeyRemove(ctx, a.Name, legacy[:])
+	})
+	return a, err
 }
 
 // cached looks the hash up in the cache. The map lookup by hash may leak
@@ -180,17 +252,15 @@ func (s *Service) Add(ctx context.Context, p AddParams) (facesnap.Account, strin
 	if a.ResourceGroup == "" {
 		a.ResourceGroup = DefaultResourceGroup
 	}
-	key := p.Key
-	if key == "" {
-		if key, err = GenerateKey(); err != nil {
-			return facesnap.Account{}, "", err
-		}
+	key, err := newKey(p.Key)
+	if err != nil {
+		return facesnap.Account{}, "", err
 	}
 	err = s.Store.InTx(ctx, func(st facesnap.Store) error {
 		if err := st.AccountCreate(ctx, a); err != nil {
 			return err
 		}
-		return addKey(ctx, st, a.Name, key)
+		return s.addKey(ctx, st, a.Name, key, false)
 	})
 	if err != nil {
 		return facesnap.Account{}, "", fmt.Errorf("add account %s: %w", a.Name, err)
@@ -220,16 +290,44 @@ func NameFor(subscriptionID string) string {
 
 // Provision makes sure that every KEY=SUBSCRIPTION_UUID pair of env (the
 // FACESNAP_ACCOUNTS variable: comma-separated) selects the account of that
-// subscription, creating the account when needed. Running it again changes
-// nothing; two keys for one subscription are one account with two keys.
+// subscription, creating the account when needed, and that the keys it
+// configured before and no longer does stop working: the configured keys
+// are exactly those env names. Keys added by hand (account add, account
+// key add) are left alone. Running it again changes nothing; two keys for
+// one subscription are one account with two keys.
 func (s *Service) Provision(ctx context.Context, env string) error {
 	pairs, err := ParseAccountsEnv(env)
 	if err != nil {
 		return err
 	}
+	configured := make(map[[sha256.Size]byte]bool, len(pairs))
 	for _, p := range pairs {
 		if err := s.provisionRetrying(ctx, p); err != nil {
 			return err
+		}
+		configured[s.hash(p.Key)] = true
+	}
+	return s.pruneManaged(ctx, configured)
+}
+
+// pruneManaged removes the managed keys that are not configured. A key
+// another node removed at the same moment is already gone, as wanted.
+func (s *Service) pruneManaged(ctx context.Context, configured map[[sha256.Size]byte]bool) error {
+	keys, err := s.Store.AccountKeyList(ctx, "")
+	if err != nil {
+		return fmt.Errorf("list keys: %w", err)
+	}
+	for _, k := range keys {
+		if !k.Managed || configured[[sha256.Size]byte(k.Hash)] {
+			continue
+		}
+		err := s.Store.AccountKeyRemove(ctx, k.Account, k.Hash)
+		if err != nil && !errors.Is(err, facesnap.ErrNotFound) {
+			return fmt.Errorf("remove key %s of %s: %w", keyID(k.Hash), k.Account, err)
+		}
+		s.forget(k.Account)
+		if s.Log != nil {
+			s.Log.InfoContext(ctx, "removed a key no longer in FACESNAP_ACCOUNTS", "account", k.Account, "key_id", keyID(k.Hash))
 		}
 	}
 	return nil
@@ -273,6 +371,9 @@ func ParseAccountsEnv(env string) ([]KeyPair, error) {
 		if err != nil {
 			return nil, fmt.Errorf("FACESNAP_ACCOUNTS entry %d: %w", i+1, err)
 		}
+		if err := CheckKey(key); err != nil {
+			return nil, fmt.Errorf("FACESNAP_ACCOUNTS entry %d: %w", i+1, err)
+		}
 		out = append(out, KeyPair{Key: key, SubscriptionID: sub})
 	}
 	return out, nil
@@ -293,24 +394,22 @@ func (s *Service) provision(ctx context.Context, p KeyPair) error {
 		case a.SubscriptionID != p.SubscriptionID:
 			return fmt.Errorf("provision account %s: it exists with subscription %s", name, a.SubscriptionID)
 		}
-		return addKey(ctx, st, name, p.Key)
+		return s.addKey(ctx, st, name, p.Key, true)
 	})
 }
 
 // addKey lets key select the account unless it does already; a key that
 // selects another account is an error (without the key in it).
-func addKey(ctx context.Context, st facesnap.Store, name, key string) error {
-	h := HashKey(key)
-	owner, err := st.AccountByKey(ctx, h)
+func (s *Service) addKey(ctx context.Context, st facesnap.Store, name, key string, managed bool) error {
+	h := s.hash(key)
+	owner, err := st.AccountByKey(ctx, h[:])
 	switch {
-	case err == nil && owner.Name == name:
-		return nil
-	case err == nil:
+	case err == nil && owner.Name != name:
 		return &facesnap.ExistsError{Object: facesnap.ObjectAccount, Message: fmt.Sprintf("the key already selects account %s", owner.Name)}
-	case !errors.Is(err, facesnap.ErrNotFound):
+	case err != nil && !errors.Is(err, facesnap.ErrNotFound):
 		return err
 	}
-	if err := st.AccountKeyAdd(ctx, name, h); err != nil {
+	if err := st.AccountKeyAdd(ctx, facesnap.AccountKeyAddParams{Account: name, Hash: h[:], Managed: managed}); err != nil {
 		return fmt.Errorf("add key: %w", err)
 	}
 	return nil

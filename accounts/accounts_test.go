@@ -16,6 +16,9 @@ import (
 const (
 	sub1 = "11111111-1111-4111-8111-111111111111"
 	sub2 = "22222222-2222-4222-8222-222222222222"
+	// Keys of the minimum length; errors must never quote them.
+	k1 = "k1-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	k2 = "k2-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 )
 
 type testBundle struct {
@@ -58,14 +61,16 @@ func TestService_Provision(t *testing.T) {
 		count   int               // accounts afterwards
 	}{
 		{name: "Empty", env: "", count: 0},
-		{name: "OnePair", env: "k1=" + sub1, keys: map[string]string{"k1": sub1}, count: 1},
-		{name: "TwoKeysOneSubscription", env: "k1=" + sub1 + ", k2=" + sub1, keys: map[string]string{"k1": sub1, "k2": sub1}, count: 1},
-		{name: "TwoSubscriptions", env: "k1=" + sub1 + ",k2=" + sub2 + ",", keys: map[string]string{"k1": sub1, "k2": sub2}, count: 2},
-		{name: "UpperCaseUUID", env: "k1=11111111-1111-4111-8111-11111111111A", keys: map[string]string{"k1": "11111111-1111-4111-8111-11111111111a"}, count: 1},
-		{name: "ErrNoEquals", env: "k1", wantErr: true},
+		{name: "OnePair", env: k1 + "=" + sub1, keys: map[string]string{k1: sub1}, count: 1},
+		{name: "TwoKeysOneSubscription", env: k1 + "=" + sub1 + ", " + k2 + "=" + sub1, keys: map[string]string{k1: sub1, k2: sub1}, count: 1},
+		{name: "TwoSubscriptions", env: k1 + "=" + sub1 + "," + k2 + "=" + sub2 + ",", keys: map[string]string{k1: sub1, k2: sub2}, count: 2},
+		{name: "UpperCaseUUID", env: k1 + "=11111111-1111-4111-8111-11111111111A", keys: map[string]string{k1: "11111111-1111-4111-8111-11111111111a"}, count: 1},
+		{name: "ErrNoEquals", env: k1, wantErr: true},
 		{name: "ErrEmptyKey", env: "=" + sub1, wantErr: true},
-		{name: "ErrNotUUID", env: "k1=sub", wantErr: true},
-		{name: "ErrKeyOnTwoSubscriptions", env: "k1=" + sub1 + ",k1=" + sub2, wantErr: true},
+		{name: "ErrNotUUID", env: k1 + "=sub", wantErr: true},
+		{name: "ErrKeyOnTwoSubscriptions", env: k1 + "=" + sub1 + "," + k1 + "=" + sub2, wantErr: true},
+		{name: "ErrShortKey", env: "k1=" + sub1, wantErr: true},
+		{name: "ErrKeyOneShort", env: k1[:31] + "=" + sub1, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,7 +83,7 @@ func TestService_Provision(t *testing.T) {
 					t.Fatal("Provision succeeded, want an error")
 				}
 				// Errors end up in logs: they never quote a key.
-				if strings.Contains(err.Error(), "k1") {
+				if strings.Contains(err.Error(), "k1") || strings.Contains(err.Error(), k1[:31]) {
 					t.Errorf("error %q quotes the key", err)
 				}
 				return
@@ -115,10 +120,10 @@ func TestService_Authenticate(t *testing.T) {
 	t.Run("ErrUnauthorized", func(t *testing.T) {
 		t.Parallel()
 		tb := setup(t)
-		if err := tb.svc.Provision(t.Context(), "good-key="+sub1); err != nil {
+		if err := tb.svc.Provision(t.Context(), k1+"="+sub1); err != nil {
 			t.Fatal(err)
 		}
-		for _, key := range []string{"", "bad-key", "good-key "} {
+		for _, key := range []string{"", "bad-key", k1 + " ", k1[:31], k2} {
 			if _, err := tb.svc.Authenticate(t.Context(), key); !errors.Is(err, accounts.ErrUnauthorized) {
 				t.Errorf("Authenticate(%q) = %v, want ErrUnauthorized", key, err)
 			}
@@ -177,10 +182,12 @@ func TestService_Add(t *testing.T) {
 		wantErr error
 	}{
 		{name: "Defaults", p: accounts.AddParams{}},
-		{name: "Named", p: accounts.AddParams{Name: "acme", SubscriptionID: sub1, Key: "my-key"},
+		{name: "Named", p: accounts.AddParams{Name: "acme", SubscriptionID: sub1, Key: k1},
 			want: facesnap.Account{Name: "acme", SubscriptionID: sub1, ResourceGroup: accounts.DefaultResourceGroup}},
 		{name: "ErrBadName", p: accounts.AddParams{Name: "Bad Name"}, wantErr: facesnap.ErrInvalid},
 		{name: "ErrBadSubscription", p: accounts.AddParams{SubscriptionID: "nope"}, wantErr: facesnap.ErrInvalid},
+		{name: "ErrShortKey", p: accounts.AddParams{Key: "my-key"}, wantErr: facesnap.ErrInvalid},
+		{name: "ErrKeyWithComma", p: accounts.AddParams{Key: "a,b" + k1}, wantErr: facesnap.ErrInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

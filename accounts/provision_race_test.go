@@ -45,7 +45,7 @@ func TestService_ProvisionLostRace(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	ctx := t.Context()
-	env := "race-key=" + sub1
+	env := "race-key-0123456789abcdef0123456789=" + sub1
 	if err := tb.svc.Provision(ctx, env); err != nil { // the node that won
 		t.Fatal(err)
 	}

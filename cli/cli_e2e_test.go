@@ -49,9 +49,9 @@ func buildAndRun(m *testing.M) int {
 // Two accounts; the keys are what the CLI passes, the subscriptions what
 // snapshots are scoped to.
 const (
-	keyA = "cli-test-key-a"
+	keyA = "cli-test-key-a-0123456789abcdef01"
 	subA = "aaaaaaaa-0000-4000-8000-00000000000a"
-	keyB = "cli-test-key-b"
+	keyB = "cli-test-key-b-0123456789abcdef01"
 	subB = "bbbbbbbb-0000-4000-8000-00000000000b"
 )
 

@@ -51,7 +51,7 @@ func TestAccountCommands(t *testing.T) {
 	if !regexp.MustCompile(`key:\s+[0-9a-f]{32}\n`).MatchString(out) || !strings.Contains(out, "/accounts/acme") {
 		t.Errorf("account add printed:\n%s\nwant the account path and a 32-hex key", out)
 	}
-	run(t, "account", "add", "--data", data, "--key", "chosen-key-0123456789")
+	run(t, "account", "add", "--data", data, "--key", "chosen-key-0123456789abcdef0123456789")
 	out = run(t, "account", "list", "--data", data)
 	if !strings.Contains(out, "acme") || strings.Count(out, "\n") != 3 {
 		t.Errorf("account list printed:\n%s\nwant a header and two accounts", out)
@@ -80,8 +80,8 @@ func TestServe(t *testing.T) {
 		stderrOK func(string) bool
 	}{
 		{
-			name: "Provisioned", env: map[string]string{"FACESNAP_ACCOUNTS": "serve-test-key=11111111-1111-4111-8111-111111111111"},
-			key: "serve-test-key", status: http.StatusOK,
+			name: "Provisioned", env: map[string]string{"FACESNAP_ACCOUNTS": "serve-test-key-0123456789abcdef0123=11111111-1111-4111-8111-111111111111"},
+			key: "serve-test-key-0123456789abcdef0123", status: http.StatusOK,
 			stderrOK: func(s string) bool { return !strings.Contains(s, "serve-test-key") },
 		},
 		{

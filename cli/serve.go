@@ -43,7 +43,17 @@ type serveOptions struct {
 	searchMemoryMiB  int64
 	searchIndex      string
 	models           string
+	limits           httpapi.Limits
+	idleTimeout      time.Duration
+	maxConnections   int
 }
+
+// defaultMaxImportBytes caps an import body. The largest legal snapshot
+// is not a useful bound (a LargePersonGroup of 1,000,000 persons with 248
+// faces each is ~130 GB at the 540 B a face measured in BENCHMARKS.md);
+// 16 GiB holds a LargeFaceList at its 1,000,000 faces many times over and
+// a LargePersonGroup of ~30 million faces. Raise it for larger.
+const defaultMaxImportBytes = 16 << 30
 
 // shutdownTimeout bounds how long in-flight requests may take to finish
 // after SIGTERM.
@@ -87,6 +97,13 @@ snapshot-ttl = "72h"; flags given on the command line override it.`,
 	f.DurationVar(&o.operationLease, "operation-lease", 10*time.Second, "how long a killed server's running operation waits before another takes it over")
 	f.StringVar(&o.searchIndex, "search-index", "auto", "auto (exact scan up to 50,000 faces, an inverted-file index above) or exact (always the exact scan: the benchmarks' baseline)")
 	f.Int64Var(&o.searchMemoryMiB, "search-memory", 4096, "MiB of trained collections' search indexes a node keeps; past it the least recently searched are dropped and rebuilt from the store on their next search (0: no bound)")
+	f.DurationVar(&o.limits.BodyGrace, "body-timeout", 30*time.Second, "how long a request body may take beyond what --body-min-rate allows; 0 means no limit")
+	f.Int64Var(&o.limits.BodyMinRate, "body-min-rate", 32<<10, "bytes per second a request body must arrive at, on average, after --body-timeout")
+	f.DurationVar(&o.idleTimeout, "idle-timeout", 2*time.Minute, "how long an idle keep-alive connection stays open")
+	f.IntVar(&o.maxConnections, "max-connections", 1024, "connections served at once; more wait to be accepted; 0 means no limit")
+	f.IntVar(&o.limits.InFlightPerAccount, "max-in-flight-per-account", 64, "requests of one account served at once; more are answered 429; 0 means no limit")
+	f.IntVar(&o.limits.AuthFailuresPerMinute, "auth-failures-per-minute", 30, "failed authentications allowed per client address (IPv6: per /64) a minute; past it 429; 0 means no limit")
+	f.Int64Var(&o.limits.MaxImportBytes, "max-import-bytes", defaultMaxImportBytes, "largest snapshot import body, in bytes; 0 means no limit")
 	return cmd
 }
 
@@ -109,7 +126,14 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 	}
 	defer db.Close()
 
-	acc := &accounts.Service{Store: db}
+	secret, err := m.keySecret()
+	if err != nil {
+		return err
+	}
+	if secret == nil {
+		log.Info("keys are stored as SHA-256 hashes; set " + envKeySecret + " to key them with a secret the database does not hold")
+	}
+	acc := &accounts.Service{Store: db, Secret: secret, Log: log.With("component", "accounts")}
 	if err := acc.Provision(ctx, m.Getenv("FACESNAP_ACCOUNTS")); err != nil {
 		return err
 	}
@@ -137,7 +161,12 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		Lease:       o.operationLease,
 		Logger:      log.With("component", "operations"),
 	})
-	snaps := &snapshots.Service{Store: db, Blobs: blobs, Notifier: runner, TTL: o.snapshotTTL}
+	unreadable := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "facesnap_snapshot_store_unreadable_total",
+		Help: "Snapshot store entries that a listing or purge skipped because their meta could not be read or decoded.",
+	})
+	snaps := &snapshots.Service{Store: db, Blobs: blobs, Notifier: runner, TTL: o.snapshotTTL,
+		Log: log.With("component", "snapshots"), Unreadable: unreadable}
 	coll := &collections.Service{
 		Store:    db,
 		Fetcher:  faceimage.NewFetcher(faceimage.FetcherOptions{AllowPrivate: o.allowPrivateURLs}),
@@ -163,7 +192,8 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 			func() float64 { return float64(recog.MemoryBytes()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "facesnap_search_index_faces",
 			Help: "Faces held by the trained collections' search indexes on this node."},
-			func() float64 { return float64(recog.Faces()) }))
+			func() float64 { return float64(recog.Faces()) }),
+		unreadable)
 	var ready atomic.Bool
 	api := httpapi.New(httpapi.Config{
 		Accounts:    acc,
@@ -175,16 +205,18 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		Registry:    reg,
 		RateLimit:   o.rateLimit,
 		Ready:       ready.Load,
+		Limits:      o.limits,
 	})
 
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return err
 	}
+	ln = httpapi.LimitListener(ln, o.maxConnections)
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		IdleTimeout:       o.idleTimeout,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 

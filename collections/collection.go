@@ -19,21 +19,9 @@ type CreateParams struct {
 
 // Create creates a collection.
 func (s *Service) Create(ctx context.Context, acct facesnap.Account, p CreateParams) error {
-	if err := checkKind(p.Kind); err != nil {
-		return err
-	}
-	if !facesnap.ValidID(p.ID) {
-		return facesnap.Invalidf("%s ID is invalid. Valid character is English letter in lower case, digit, '-' or '_'. Maximum length is %d.", phrase(p.Kind), facesnap.MaxIDLength)
-	}
-	if err := checkName(p.Name); err != nil {
-		return err
-	}
-	if err := checkUserData(p.UserData, facesnap.MaxUserDataLength); err != nil {
-		return err
-	}
-	model, err := RecognitionModel(p.RecognitionModel)
-	if err != nil {
-		return err
+	model := p.RecognitionModel
+	if model == "" {
+		model = facesnap.DefaultRecognitionModel
 	}
 	params := facesnap.CollectionCreateParams{Collection: facesnap.Collection{
 		CollectionRef:    ref(acct, p.Kind, p.ID),
@@ -42,7 +30,10 @@ func (s *Service) Create(ctx context.Context, acct facesnap.Account, p CreatePar
 		RecognitionModel: model,
 		CreatedAt:        s.now(),
 	}, MaxPerAccount: p.Kind.MaxPerAccount()}
-	err = s.Store.CollectionCreate(ctx, params)
+	if err := params.Collection.Validate(); err != nil {
+		return err
+	}
+	err := s.Store.CollectionCreate(ctx, params)
 	if errors.Is(err, facesnap.ErrQuota) {
 		return &facesnap.QuotaError{Message: fmt.Sprintf("Face list number reached subscription level limit: at most %d.", facesnap.MaxFaceListsPerAccount)}
 	}
@@ -109,12 +100,12 @@ func (p UpdateParams) check() error {
 		return errNothingToUpdate
 	}
 	if p.Name != nil {
-		if err := checkName(*p.Name); err != nil {
+		if err := facesnap.CheckName(*p.Name); err != nil {
 			return err
 		}
 	}
 	if p.UserData != nil {
-		if err := checkUserData(*p.UserData, facesnap.MaxUserDataLength); err != nil {
+		if err := facesnap.CheckUserData(*p.UserData, facesnap.MaxUserDataLength); err != nil {
 			return err
 		}
 	}

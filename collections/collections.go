@@ -7,7 +7,6 @@ package collections
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -123,31 +122,15 @@ func checkExistingID(k facesnap.Kind, id string) error {
 // It returns the id in lower case, as ids are made and stored: a uuid
 // names the same object in either case.
 func checkUUID(o facesnap.Object, id string) (string, error) {
-	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
+	id = strings.ToLower(id)
+	if !facesnap.ValidUUID(id) {
 		what := "Person ID"
 		if o == facesnap.ObjectPersistedFace {
 			what = "Persisted face ID"
 		}
 		return "", &facesnap.NotFoundError{Object: o, Message: what + " is invalid."}
 	}
-	return strings.ToLower(id), nil
-}
-
-func checkName(name string) error {
-	if name == "" {
-		return facesnap.Invalidf("Name is required and cannot be empty.")
-	}
-	if n := len([]rune(name)); n > facesnap.MaxNameLength {
-		return facesnap.Invalidf("Name is too long: %d characters, the maximum is %d.", n, facesnap.MaxNameLength)
-	}
-	return nil
-}
-
-func checkUserData(userData string, max int) error {
-	if n := len([]rune(userData)); n > max {
-		return facesnap.Invalidf("User data is too long: %d characters, the maximum is %d.", n, max)
-	}
-	return nil
+	return id, nil
 }
 
 // RecognitionModel returns the model a collection is created with: the
@@ -156,8 +139,8 @@ func RecognitionModel(m string) (string, error) {
 	if m == "" {
 		return facesnap.DefaultRecognitionModel, nil
 	}
-	if !slices.Contains(facesnap.RecognitionModels, m) {
-		return "", facesnap.Invalidf("Invalid recognition model '%s'. Supported models: %s.", m, strings.Join(facesnap.RecognitionModels, ", "))
+	if err := facesnap.CheckRecognitionModel(m); err != nil {
+		return "", err
 	}
 	return m, nil
 }
@@ -167,8 +150,8 @@ func DetectionModel(m string) (string, error) {
 	if m == "" {
 		return facesnap.DefaultDetectionModel, nil
 	}
-	if !slices.Contains(facesnap.DetectionModels, m) {
-		return "", facesnap.Invalidf("Invalid detection model '%s'. Supported models: %s.", m, strings.Join(facesnap.DetectionModels, ", "))
+	if err := facesnap.CheckDetectionModel(m); err != nil {
+		return "", err
 	}
 	return m, nil
 }
@@ -188,6 +171,9 @@ func (p Page) check() (Page, error) {
 	}
 	if len(p.Start) > facesnap.MaxIDLength {
 		return p, facesnap.Invalidf("Parameter start is invalid: it is longer than %d characters.", facesnap.MaxIDLength)
+	}
+	if err := facesnap.CheckString("Parameter start", p.Start); err != nil {
+		return p, err
 	}
 	return p, nil
 }

@@ -29,13 +29,11 @@ type AddFaceParams struct {
 }
 
 func maxFaces(k facesnap.Kind) (int, string) {
-	switch k {
-	case facesnap.KindFaceList:
-		return facesnap.MaxFacesPerFaceList, "face list"
-	case facesnap.KindLargeFaceList:
-		return facesnap.MaxFacesPerLargeFaceList, "large face list"
+	per := "person"
+	if !k.HasPersons() {
+		per = lowerPhrase(k)
 	}
-	return facesnap.MaxFacesPerPerson, "person"
+	return k.MaxFaces(), per
 }
 
 // AddFace persists a face of an image on a list or a person: its rectangle,
@@ -48,7 +46,7 @@ func (s *Service) AddFace(ctx context.Context, acct facesnap.Account, p AddFaceP
 		return facesnap.Face{}, err
 	}
 	p.PersonID = personID
-	if err := checkUserData(p.UserData, facesnap.MaxFaceUserDataLength); err != nil {
+	if err := facesnap.CheckUserData(p.UserData, facesnap.MaxFaceUserDataLength); err != nil {
 		return facesnap.Face{}, err
 	}
 	model, err := DetectionModel(p.DetectionModel)
@@ -109,6 +107,11 @@ func (s *Service) AddFace(ctx context.Context, acct facesnap.Account, p AddFaceP
 		Feature:        feature,
 		CreatedAt:      s.now(),
 	}
+	// The rule every stored face meets, snapshots' included; the engine's
+	// output breaking it is a bug to surface, not to store.
+	if err := face.Validate(p.Kind); err != nil {
+		return facesnap.Face{}, fmt.Errorf("new face breaks the stored-face rules: %v", err)
+	}
 	limit, per := maxFaces(p.Kind)
 	err = s.Store.FaceAdd(ctx, facesnap.FaceAddParams{Ref: r, Face: face, MaxFaces: limit})
 	if errors.Is(err, facesnap.ErrQuota) {
@@ -155,7 +158,7 @@ func (s *Service) UpdateFace(ctx context.Context, acct facesnap.Account, kind fa
 		_, err := s.Store.FaceGet(ctx, r, personID, faceID)
 		return err
 	}
-	if err := checkUserData(*userData, facesnap.MaxFaceUserDataLength); err != nil {
+	if err := facesnap.CheckUserData(*userData, facesnap.MaxFaceUserDataLength); err != nil {
 		return err
 	}
 	return s.Store.FaceUpdate(ctx, facesnap.FaceUpdateParams{Ref: r, PersonID: personID, FaceID: faceID, UserData: *userData})

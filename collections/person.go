@@ -15,13 +15,6 @@ func checkPersonKind(k facesnap.Kind) error {
 	return nil
 }
 
-func maxPersons(k facesnap.Kind) int {
-	if k == facesnap.KindLargePersonGroup {
-		return facesnap.MaxPersonsPerLargeGroup
-	}
-	return facesnap.MaxPersonsPerGroup
-}
-
 // PersonParams are the fields of a new person.
 type PersonParams struct {
 	Name     string
@@ -36,20 +29,20 @@ func (s *Service) CreatePerson(ctx context.Context, acct facesnap.Account, kind 
 	if err := checkExistingID(kind, groupID); err != nil {
 		return facesnap.Person{}, err
 	}
-	if err := checkName(p.Name); err != nil {
+	if err := facesnap.CheckName(p.Name); err != nil {
 		return facesnap.Person{}, err
 	}
-	if err := checkUserData(p.UserData, facesnap.MaxUserDataLength); err != nil {
+	if err := facesnap.CheckUserData(p.UserData, facesnap.MaxUserDataLength); err != nil {
 		return facesnap.Person{}, err
 	}
 	person := facesnap.Person{ID: s.newID(), Name: p.Name, UserData: p.UserData, FaceIDs: []string{}}
 	err := s.Store.PersonCreate(ctx, facesnap.PersonCreateParams{
 		Ref:        ref(acct, kind, groupID),
 		Person:     person,
-		MaxPersons: maxPersons(kind),
+		MaxPersons: kind.MaxPersons(),
 	})
 	if errors.Is(err, facesnap.ErrQuota) {
-		return facesnap.Person{}, &facesnap.QuotaError{Message: fmt.Sprintf("Person number reached %s level limit: at most %d.", lowerPhrase(kind), maxPersons(kind))}
+		return facesnap.Person{}, &facesnap.QuotaError{Message: fmt.Sprintf("Person number reached %s level limit: at most %d.", lowerPhrase(kind), kind.MaxPersons())}
 	}
 	if err != nil {
 		return facesnap.Person{}, err

@@ -16,6 +16,14 @@ var blockedPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("64:ff9b:1::/48"), // local-use NAT64: where it leads is unknowable
 	netip.MustParsePrefix("2001::/32"),      // Teredo: tunnels to an arbitrary IPv4 address
 	netip.MustParsePrefix("100::/64"),       // discard-only
+	// Deprecated forms that embed an IPv4 address in the low 32 bits:
+	// IPv4-compatible (::a.b.c.d) and IPv4-translated
+	// (::ffff:0:a.b.c.d). No public host is reached through them, and
+	// stacks that still route them reach the IPv4 address, loopback
+	// included.
+	netip.MustParsePrefix("::/96"),
+	netip.MustParsePrefix("::ffff:0:0:0/96"),
+	netip.MustParsePrefix("2001:db8::/32"), // documentation only, never a real host
 }
 
 // publicAddr reports whether the fetcher may dial addr when private

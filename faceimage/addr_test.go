@@ -47,6 +47,13 @@ func TestPublicAddr(t *testing.T) {
 		{"2002:7f00:1::", false},  // 6to4 of 127.0.0.1
 		{"2001:0:4136:e378:8000:63bf:3fff:fdd2", false},
 		{"fec0::1", false},
+		{"::127.0.0.1", false},      // IPv4-compatible loopback
+		{"::8.8.8.8", false},        // IPv4-compatible: deprecated, refused whatever it embeds
+		{"::ffff:0:7f00:1", false},  // IPv4-translated loopback
+		{"::ffff:0:a00:1", false},   // IPv4-translated 10.0.0.1
+		{"2001:db8::1", false},      // documentation
+		{"2001:db8:ffff::1", false}, // documentation
+		{"2001:db9::1", true},       // just past documentation
 	}
 	for _, tt := range tests {
 		t.Run(tt.addr, func(t *testing.T) {

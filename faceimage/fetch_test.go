@@ -227,6 +227,9 @@ func TestFetcher_PrivateRefused(t *testing.T) {
 		{"http://[::ffff:127.0.0.1]:" + port + "/ok", true},
 		{"https://127.0.0.1:" + port + "/ok", true},
 		{"http://2130706433:" + port + "/ok", false}, // 127.0.0.1 as one number
+		{"http://[::127.0.0.1]:" + port + "/ok", true},
+		{"http://[::ffff:0:7f00:1]:" + port + "/ok", true},
+		{"http://[2001:db8::1]:" + port + "/ok", true},
 	} {
 		_, err := f.Fetch(t.Context(), tt.url)
 		var ie *facesnap.InvalidError

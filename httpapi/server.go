@@ -53,6 +53,8 @@ type Config struct {
 	Ready func() bool
 	// Now is the clock of the rate limiter and of request timing.
 	Now func() time.Time
+	// Limits bound what one client can hold of the server.
+	Limits Limits
 }
 
 // handlerFunc is an authenticated API handler. It writes the response on
@@ -67,6 +69,9 @@ type Server struct {
 	handler http.Handler
 	metrics *metrics
 	limiter *limiter
+	// inFlight and authFails enforce Config.Limits; nil for no limit.
+	inFlight  *inFlight
+	authFails *authFailures
 	// methods lists the methods registered per path pattern, so that other
 	// methods on that path answer 405 with a JSON body.
 	methods map[string][]string
@@ -93,6 +98,12 @@ func New(cfg Config) *Server {
 	if cfg.RateLimit > 0 {
 		s.limiter = newLimiter(cfg.RateLimit, cfg.Now)
 	}
+	if n := cfg.Limits.InFlightPerAccount; n > 0 {
+		s.inFlight = &inFlight{max: n, n: make(map[string]int)}
+	}
+	if n := cfg.Limits.AuthFailuresPerMinute; n > 0 {
+		s.authFails = newAuthFailures(n, cfg.Now)
+	}
 	s.registerCollectionRoutes()
 	s.registerSnapshotRoutes()
 	s.registerDetectRoutes()
@@ -101,7 +112,7 @@ func New(cfg Config) *Server {
 	}
 	s.registerAccountRoutes()
 	s.registerFallbacks()
-	s.handler = s.instrument(s.mux)
+	s.handler = s.instrument(s.bodyDeadline(s.mux))
 	return s
 }
 
@@ -130,14 +141,7 @@ func (s *Server) handlePublic(pattern string, h http.Handler) {
 
 func (s *Server) authenticated(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		acct, err := s.authenticate(r)
-		if err == nil {
-			err = s.limit(acct)
-		}
-		if err == nil {
-			err = h(w, r, acct)
-		}
-		if err != nil {
+		if err := s.guard(w, r, h); err != nil {
 			s.writeError(w, r, err)
 		}
 	})

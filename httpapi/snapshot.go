@@ -169,8 +169,12 @@ func (s *Server) exportSnapshot(w http.ResponseWriter, r *http.Request, acct fac
 }
 
 // importSnapshot stores an exported file as a new snapshot (extension).
-// Its body is not capped: the file is verified as it streams.
+// The file is verified as it streams; its size is capped by
+// Limits.MaxImportBytes.
 func (s *Server) importSnapshot(w http.ResponseWriter, r *http.Request, acct facesnap.Account) error {
+	if n := s.cfg.Limits.MaxImportBytes; n > 0 {
+		r.Body = http.MaxBytesReader(w, r.Body, n)
+	}
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/octet-stream") {
 		return &apiError{Status: http.StatusUnsupportedMediaType, Code: "BadArgument",
 			Message: "Invalid Media Type: send the snapshot file as application/octet-stream."}

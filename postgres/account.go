@@ -54,21 +54,46 @@ func (s *store) AccountDelete(ctx context.Context, name string) error {
 // AccountKeyAdd is idempotent for the same account, so a deployment can
 // add its configured keys at every start. A key of another account is
 // ErrExists. A missing account breaks the foreign key: NotFound.
-func (s *store) AccountKeyAdd(ctx context.Context, name string, keyHash []byte) error {
+func (s *store) AccountKeyAdd(ctx context.Context, p facesnap.AccountKeyAddParams) error {
 	return s.write(ctx, func(q querier) error {
 		var owner string
 		err := q.QueryRow(ctx,
-			`INSERT INTO account_keys (key_hash, account) VALUES ($1, $2)
-			 ON CONFLICT (key_hash) DO UPDATE SET key_hash = excluded.key_hash
+			`INSERT INTO account_keys AS k (key_hash, account, managed) VALUES ($1, $2, $3)
+			 ON CONFLICT (key_hash) DO UPDATE SET
+			   managed = CASE WHEN k.account = excluded.account THEN k.managed OR excluded.managed ELSE k.managed END
 			 RETURNING account`,
-			keyHash, name).Scan(&owner)
+			p.Hash, p.Account, p.Managed).Scan(&owner)
 		if err != nil {
-			return interpretError(err, facesnap.ObjectAccount, name)
+			return interpretError(err, facesnap.ObjectAccount, p.Account)
 		}
-		if owner != name {
+		if owner != p.Account {
 			return &facesnap.ExistsError{Object: facesnap.ObjectAccount, Message: "The key selects another account."}
 		}
 		return nil
+	})
+}
+
+func (s *store) AccountKeyList(ctx context.Context, name string) ([]facesnap.AccountKey, error) {
+	rows, err := s.reader().Query(ctx,
+		`SELECT account, key_hash, managed FROM account_keys
+		 WHERE $1 = '' OR account = $1 ORDER BY account, key_hash`, name)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (facesnap.AccountKey, error) {
+		var k facesnap.AccountKey
+		err := row.Scan(&k.Account, &k.Hash, &k.Managed)
+		return k, err
+	})
+}
+
+func (s *store) AccountKeyRemove(ctx context.Context, name string, keyHash []byte) error {
+	return s.write(ctx, func(q querier) error {
+		tag, err := q.Exec(ctx, `DELETE FROM account_keys WHERE account = $1 AND key_hash = $2`, name, keyHash)
+		if err == nil && tag.RowsAffected() == 0 {
+			return &facesnap.NotFoundError{Object: facesnap.ObjectAccount, Message: "The account has no such key."}
+		}
+		return err
 	})
 }
 

@@ -63,6 +63,18 @@ func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, pro
 	if err != nil {
 		return err
 	}
+	// The scope may have been narrowed since the apply was queued: what
+	// counts is the scope when the data is copied.
+	acct, err := w.Store.AccountGet(ctx, args.Target.Account)
+	if errors.Is(err, facesnap.ErrNotFound) {
+		return operations.Fail("Apply failed: account %s no longer exists.", args.Target.Account)
+	}
+	if err != nil {
+		return fmt.Errorf("read applying account: %w", err)
+	}
+	if !snap.InScope(acct) {
+		return operations.Fail("Apply failed: subscription %s is no longer in the applyScope of snapshot %s.", acct.SubscriptionID, snap.ID)
+	}
 	rc, err := w.Blobs.Get(ctx, dataKey(snap.ID))
 	if errors.Is(err, facesnap.ErrNotFound) {
 		return operations.Fail("Apply failed: the data of snapshot %s is missing.", snap.ID)
@@ -81,6 +93,14 @@ func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, pro
 	if c.Kind != snap.Type {
 		return operations.Fail("Apply failed: snapshot %s is corrupted: it holds a %s, not a %s.", snap.ID, c.Kind, snap.Type)
 	}
+	check, err := newRecordCheck(c, training)
+	if err != nil {
+		return corrupted(snap.ID, err)
+	}
+	// A training queued or running in the file would never finish here
+	// (and would answer every later train 409): it is applied as the
+	// last result it records, as take writes it.
+	training = settled(training)
 	total := stats.Persons + stats.Faces
 	progress.Set(0, total)
 
@@ -110,7 +130,14 @@ func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, pro
 		if len(batch.Persons)+len(batch.Faces) == 0 {
 			return nil
 		}
-		if err := w.Store.CollectionLoad(ctx, batch); err != nil {
+		err := w.Store.CollectionLoad(ctx, batch)
+		// A duplicate face id or sequence number breaks the store's keys;
+		// it is the file's fault, and a retry would meet it again.
+		var exists *facesnap.ExistsError
+		if errors.As(err, &exists) {
+			return corrupted(snap.ID, invalid("a key twice", errors.New(exists.Message)))
+		}
+		if err != nil {
 			return fmt.Errorf("load target: %w", err)
 		}
 		done += int64(len(batch.Persons) + len(batch.Faces))
@@ -124,6 +151,9 @@ func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, pro
 			break
 		}
 		if err != nil {
+			return corrupted(snap.ID, err)
+		}
+		if err := check.check(rec); err != nil {
 			return corrupted(snap.ID, err)
 		}
 		switch {
@@ -150,7 +180,10 @@ func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, pro
 }
 
 func corrupted(id string, err error) error {
+	var inv *invalidError
 	switch {
+	case errors.As(err, &inv):
+		return operations.Fail("Apply failed: snapshot %s is invalid: %v.", id, err)
 	case errors.Is(err, snapfile.ErrCorrupt):
 		return operations.Fail("Apply failed: snapshot %s is corrupted: %v.", id, err)
 	case errors.Is(err, snapfile.ErrVersion):

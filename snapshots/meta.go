@@ -56,8 +56,10 @@ func (s *Service) writeMeta(ctx context.Context, snap *facesnap.Snapshot) error 
 	return nil
 }
 
-// listMeta reads every snapshot's meta. A meta that cannot be read (being
-// deleted at this moment, say) is passed over.
+// listMeta reads every snapshot's meta. A meta that is gone (being
+// deleted at this moment) is passed over; one that cannot be read or
+// decoded is passed over too, logged and counted, so that one damaged
+// entry neither hides every account's snapshots nor stops the purge.
 func (s *Service) listMeta(ctx context.Context) ([]*facesnap.Snapshot, error) {
 	keys, err := s.Blobs.List(ctx, prefix)
 	if err != nil {
@@ -74,11 +76,25 @@ func (s *Service) listMeta(ctx context.Context) ([]*facesnap.Snapshot, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			s.unreadable(ctx, k, err)
+			continue
 		}
 		out = append(out, snap)
 	}
 	return out, nil
+}
+
+// unreadable reports an entry the listing passed over.
+func (s *Service) unreadable(ctx context.Context, key string, err error) {
+	if s.Unreadable != nil {
+		s.Unreadable.Inc()
+	}
+	if s.Log != nil {
+		s.Log.WarnContext(ctx, "snapshot store entry skipped: unreadable", "key", key, "err", err)
+	}
 }
 
 // remove deletes meta first, so the snapshot stops existing before its

@@ -2,6 +2,8 @@ package snapshots
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 )
@@ -13,17 +15,24 @@ func (s *Service) Purge(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// One snapshot that cannot be removed does not keep the others'
+	// expired data: purge goes on and reports the failures together.
 	n := 0
+	var errs []error
 	for _, snap := range all {
 		if !s.expired(snap) {
 			continue
 		}
 		if err := s.remove(ctx, snap.ID); err != nil {
-			return n, err
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			errs = append(errs, fmt.Errorf("purge %s: %w", snap.ID, err))
+			continue
 		}
 		n++
 	}
-	return n, nil
+	return n, errors.Join(errs...)
 }
 
 // staleUploads is a BlobStore that leaves the temporary files of

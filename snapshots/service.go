@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -46,7 +47,14 @@ type Service struct {
 	// TTL is how long a snapshot lives after it is taken; default 48 h.
 	TTL time.Duration
 	Now func() time.Time
+	// Log and Unreadable (a prometheus.Counter in production) hear of
+	// each store entry a listing or purge passes over; either may be nil.
+	Log        *slog.Logger
+	Unreadable Counter
 }
+
+// Counter counts events.
+type Counter interface{ Inc() }
 
 const (
 	defaultTTL    = 48 * time.Hour
@@ -334,7 +342,7 @@ func checkUserData(userData string) error {
 	if utf8.RuneCountInString(userData) > facesnap.MaxUserDataLength {
 		return facesnap.Invalidf("userData is too long: at most %d characters.", facesnap.MaxUserDataLength)
 	}
-	return nil
+	return facesnap.CheckString("userData", userData)
 }
 
 func (s *Service) expired(snap *facesnap.Snapshot) bool {

@@ -136,7 +136,7 @@ func seed(t *testing.T, s facesnap.Store, a facesnap.Account, k facesnap.Kind, i
 		f := facesnap.Face{
 			ID: uuid.NewString(), PersonID: personID, UserData: fmt.Sprintf("face %d", i),
 			Rect: facesnap.Rect{Left: i, Top: 2 * i, Width: 40 + i, Height: 50 + i}, DetectionModel: "detection_03",
-			Feature: []float32{float32(i), 0.5, -1.25}, CreatedAt: now,
+			Feature: feature(i), CreatedAt: now,
 		}
 		if err := s.FaceAdd(ctx, facesnap.FaceAddParams{Ref: ref, Face: f}); err != nil {
 			t.Fatal(err)
@@ -170,6 +170,15 @@ func seed(t *testing.T, s facesnap.Store, a facesnap.Account, k facesnap.Kind, i
 		}
 	}
 	return ref
+}
+
+// feature is a descriptor the rules accept, different for each i.
+func feature(i int) []float32 {
+	f := make([]float32, facesnap.DescriptorSize)
+	for j := range f {
+		f[j] = float32(i) + float32(j)/256
+	}
+	return f
 }
 
 // dump is a collection as CollectionDump shows it, without its ref.

@@ -64,7 +64,7 @@ func (s *Service) Import(ctx context.Context, acct facesnap.Account, r io.Reader
 	checked := make(chan verdict, 1)
 	go func() {
 		var v verdict
-		if v.c, v.sum, v.err = snapfile.Verify(pr); v.err != nil {
+		if v.c, v.sum, v.err = verify(pr); v.err != nil {
 			pr.CloseWithError(v.err)
 		} else {
 			// Drain what follows the trailer so the writer side never
@@ -73,13 +73,23 @@ func (s *Service) Import(ctx context.Context, acct facesnap.Account, r io.Reader
 		}
 		checked <- v
 	}()
-	putErr := s.Blobs.Put(ctx, dataKey(id), io.TeeReader(r, pw))
+	body := &readErr{r: r}
+	putErr := s.Blobs.Put(ctx, dataKey(id), io.TeeReader(body, pw))
 	pw.Close()
 	v := <-checked
 	if v.err != nil || putErr != nil {
 		_ = s.Blobs.Delete(context.WithoutCancel(ctx), dataKey(id))
 	}
+	// The body itself failing (too large, too slow, cut) is what the
+	// caller must hear of, not the truncated file it leaves the verifier.
+	if body.err != nil {
+		return nil, fmt.Errorf("read imported snapshot: %w", body.err)
+	}
 	if v.err != nil {
+		var inv *invalidError
+		if errors.As(v.err, &inv) {
+			return nil, facesnap.Invalidf("The snapshot file holds what the API refuses: %v.", v.err)
+		}
 		if errors.Is(v.err, snapfile.ErrCorrupt) || errors.Is(v.err, snapfile.ErrVersion) {
 			return nil, facesnap.Invalidf("The snapshot file is damaged or not a snapshot file: %v.", v.err)
 		}
@@ -94,4 +104,18 @@ func (s *Service) Import(ctx context.Context, acct facesnap.Account, r io.Reader
 		return nil, err
 	}
 	return snap, nil
+}
+
+// readErr remembers the error its reader returned, io.EOF aside.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readErr) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF && r.err == nil {
+		r.err = err
+	}
+	return n, err
 }

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -63,22 +64,55 @@ func (s *store) AccountDelete(ctx context.Context, name string) error {
 // AccountKeyAdd is idempotent for the same account, so a deployment can
 // add its configured keys at every start. A key of another account is
 // ErrExists.
-func (s *store) AccountKeyAdd(ctx context.Context, name string, keyHash []byte) error {
+func (s *store) AccountKeyAdd(ctx context.Context, p facesnap.AccountKeyAddParams) error {
 	return s.writeTx(ctx, func(tx *txq) error {
-		if err := accountExists(ctx, tx, name); err != nil {
+		if err := accountExists(ctx, tx, p.Account); err != nil {
 			return err
 		}
 		var owner string
 		err := tx.QueryRowContext(ctx,
-			`INSERT INTO account_keys (key_hash, account) VALUES (?, ?)
-			 ON CONFLICT (key_hash) DO UPDATE SET key_hash = excluded.key_hash
+			`INSERT INTO account_keys (key_hash, account, managed) VALUES (?, ?, ?)
+			 ON CONFLICT (key_hash) DO UPDATE SET
+			   managed = CASE WHEN account = excluded.account THEN managed OR excluded.managed ELSE managed END
 			 RETURNING account`,
-			keyHash, name).Scan(&owner)
+			p.Hash, p.Account, p.Managed).Scan(&owner)
 		if err != nil {
 			return err
 		}
-		if owner != name {
+		if owner != p.Account {
 			return &facesnap.ExistsError{Object: facesnap.ObjectAccount, Message: "The key selects another account."}
+		}
+		return nil
+	})
+}
+
+func (s *store) AccountKeyList(ctx context.Context, name string) ([]facesnap.AccountKey, error) {
+	rows, err := s.reader().QueryContext(ctx,
+		`SELECT account, key_hash, managed FROM account_keys
+		 WHERE ? = '' OR account = ? ORDER BY account, key_hash`, name, name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys []facesnap.AccountKey
+	for rows.Next() {
+		var k facesnap.AccountKey
+		if err := rows.Scan(&k.Account, &k.Hash, &k.Managed); err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
+}
+
+func (s *store) AccountKeyRemove(ctx context.Context, name string, keyHash []byte) error {
+	return s.writeTx(ctx, func(tx *txq) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM account_keys WHERE account = ? AND key_hash = ?`, name, keyHash)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmp.Or(err, error(&facesnap.NotFoundError{Object: facesnap.ObjectAccount, Message: "The account has no such key."}))
 		}
 		return nil
 	})

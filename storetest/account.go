@@ -54,7 +54,7 @@ func exerciseAccount(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 			b := setup(t, newStore)
 			other := account("other")
 			noError(t, b.store.AccountCreate(b.ctx, other))
-			noError(t, b.store.AccountKeyAdd(b.ctx, b.account.Name, []byte("key")))
+			noError(t, b.store.AccountKeyAdd(b.ctx, facesnap.AccountKeyAddParams{Account: b.account.Name, Hash: []byte("key")}))
 			c := b.collection(t, facesnap.KindPersonGroup, "group")
 			p := b.person(t, c.CollectionRef, 1)
 			b.face(t, c.CollectionRef, p.ID, 1)
@@ -94,9 +94,9 @@ func exerciseAccount(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 			b := setup(t, newStore)
 			other := account("other")
 			noError(t, b.store.AccountCreate(b.ctx, other))
-			noError(t, b.store.AccountKeyAdd(b.ctx, b.account.Name, []byte{0, 1, 2}))
-			noError(t, b.store.AccountKeyAdd(b.ctx, b.account.Name, []byte{0, 1, 3}))
-			noError(t, b.store.AccountKeyAdd(b.ctx, other.Name, []byte{9}))
+			noError(t, b.store.AccountKeyAdd(b.ctx, facesnap.AccountKeyAddParams{Account: b.account.Name, Hash: []byte{0, 1, 2}}))
+			noError(t, b.store.AccountKeyAdd(b.ctx, facesnap.AccountKeyAddParams{Account: b.account.Name, Hash: []byte{0, 1, 3}}))
+			noError(t, b.store.AccountKeyAdd(b.ctx, facesnap.AccountKeyAddParams{Account: other.Name, Hash: []byte{9}}))
 			for key, want := range map[string]facesnap.Account{
 				"\x00\x01\x02": b.account, "\x00\x01\x03": b.account, "\x09": other,
 			} {
@@ -108,15 +108,15 @@ func exerciseAccount(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 		t.Run("AgainIsNoop", func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, newStore)
-			noError(t, b.store.AccountKeyAdd(b.ctx, b.account.Name, []byte("key")))
-			noError(t, b.store.AccountKeyAdd(b.ctx, b.account.Name, []byte("key")))
+			noError(t, b.store.AccountKeyAdd(b.ctx, facesnap.AccountKeyAddParams{Account: b.account.Name, Hash: []byte("key")}))
+			noError(t, b.store.AccountKeyAdd(b.ctx, facesnap.AccountKeyAddParams{Account: b.account.Name, Hash: []byte("key")}))
 		})
 		t.Run("ErrExists", func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, newStore)
 			noError(t, b.store.AccountCreate(b.ctx, account("other")))
-			noError(t, b.store.AccountKeyAdd(b.ctx, b.account.Name, []byte("key")))
-			exists(t, b.store.AccountKeyAdd(b.ctx, "other", []byte("key")), facesnap.ObjectAccount)
+			noError(t, b.store.AccountKeyAdd(b.ctx, facesnap.AccountKeyAddParams{Account: b.account.Name, Hash: []byte("key")}))
+			exists(t, b.store.AccountKeyAdd(b.ctx, facesnap.AccountKeyAddParams{Account: "other", Hash: []byte("key")}), facesnap.ObjectAccount)
 			got, err := b.store.AccountByKey(b.ctx, []byte("key"))
 			noError(t, err)
 			equal(t, got, b.account)
@@ -124,7 +124,7 @@ func exerciseAccount(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 		t.Run("ErrNotFound", func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, newStore)
-			notFound(t, b.store.AccountKeyAdd(b.ctx, "nobody", []byte("key")), facesnap.ObjectAccount)
+			notFound(t, b.store.AccountKeyAdd(b.ctx, facesnap.AccountKeyAddParams{Account: "nobody", Hash: []byte("key")}), facesnap.ObjectAccount)
 		})
 	})
 

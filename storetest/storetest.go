@@ -42,6 +42,7 @@ func Exercise(t *testing.T, newStore func(t *testing.T) facesnap.Store) {
 		run  func(*testing.T, func(*testing.T) facesnap.Store)
 	}{
 		{"Account", exerciseAccount},
+		{"AccountKey", exerciseAccountKey},
 		{"Collection", exerciseCollection},
 		{"Person", exercisePerson},
 		{"Face", exerciseFace},
@@ -54,6 +55,7 @@ func Exercise(t *testing.T, newStore func(t *testing.T) facesnap.Store) {
 		{"Order", exerciseOrder},
 		{"Limit", exerciseLimit},
 		{"DetectedFace", exerciseDetectedFace},
+		{"Strings", exerciseStrings},
 	} {
 		t.Run(area.name, func(t *testing.T) {
 			t.Parallel()

@@ -1,0 +1,4 @@
+package httpapi
+
+// ClientPrefix exposes clientPrefix to the external tests.
+var ClientPrefix = clientPrefix
