@@ -210,6 +210,7 @@ func (b *Builder) encode(ctx context.Context, ix *Index, assign []int32, meter *
 	ix.rnorms = make([]float32, n)
 	ix.lo = make([]float32, ix.lists*dim)
 	ix.step = make([]float32, ix.lists*dim)
+	ix.mean = make([]float32, ix.lists*dim)
 	return parallel(ctx, ix.lists, func(l int) {
 		start, end := int(ix.offsets[l]), int(ix.offsets[l+1])
 		if start == end {
@@ -253,6 +254,14 @@ func (b *Builder) encode(ctx context.Context, ix *Index, assign []int32, meter *
 				fine[j/2] |= uint8(f) << (4 * (j % 2))
 			}
 			ix.rnorms[i] = vec.Dot(deq, deq)
+		}
+		mean := ix.mean[l*dim : (l+1)*dim]
+		for j := range mean {
+			var sum int
+			for i := start; i < end; i++ {
+				sum += int(ix.codes[i*dim+j])
+			}
+			mean[j] = float32(float64(sum) / float64(end-start))
 		}
 		meter.add(int64(end - start))
 	})

@@ -2,6 +2,7 @@ package ivf
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 
@@ -17,6 +18,7 @@ type Index struct {
 	centroids []float32 // lists × dim
 	cnorms    []float32 // ‖centroid‖², per list
 	lo, step  []float32 // lists × dim: residual ≈ lo + step·code, per list and dimension
+	mean      []float32 // lists × dim: the mean code, per list and dimension
 
 	offsets []int32 // list l holds entries offsets[l] to offsets[l+1]-1 of:
 	ids     []int32 // entry IDs (positions in Add order), ascending within a list
@@ -36,7 +38,7 @@ func (ix *Index) fineStride() int { return (ix.dim + 1) / 2 }
 // list offsets, centroids and quantiser scales.
 func (ix *Index) MemoryBytes() int64 {
 	return int64(len(ix.codes)+len(ix.fine)) + 4*int64(len(ix.ids)+len(ix.rnorms)+len(ix.offsets)+
-		len(ix.centroids)+len(ix.cnorms)+len(ix.lo)+len(ix.step))
+		len(ix.centroids)+len(ix.cnorms)+len(ix.lo)+len(ix.step)+len(ix.mean))
 }
 
 // Probes is the number of lists Search scans.
@@ -46,8 +48,10 @@ func (ix *Index) Probes() int { return ix.probes }
 func (ix *Index) Lists() int { return ix.lists }
 
 type searchState struct {
-	dots, qc, w, out []float32
-	lists            *vec.TopK
+	dots, qc, w, rest []float32
+	wq                []int8
+	out               []int32
+	lists             *vec.TopK
 }
 
 // Search returns about the k entries nearest to q (which has the index's
@@ -76,6 +80,8 @@ func (ix *Index) SearchProbes(q []float32, k, probes int) []vec.Neighbor {
 			dots:  make([]float32, ix.lists),
 			qc:    make([]float32, ix.dim),
 			w:     make([]float32, ix.dim),
+			rest:  make([]float32, ix.dim),
+			wq:    make([]int8, ix.dim),
 			lists: vec.NewTopK(probes),
 		}
 	}
@@ -98,22 +104,41 @@ func (ix *Index) SearchProbes(q []float32, k, probes int) []vec.Neighbor {
 			return
 		}
 		scanned += end - start
-		// ‖q−c−r̂‖² = ‖q−c‖² − 2(q−c)·lo − 2Σ(q−c)ⱼ·stepⱼ·codeⱼ + ‖r̂‖²
+		// ‖q−c−r̂‖² = ‖q−c‖² − 2(q−c)·lo − 2Σwⱼ·codeⱼ + ‖r̂‖², wⱼ = (q−c)ⱼ·stepⱼ
 		c := ix.centroids[l*dim : (l+1)*dim]
 		lo, step := ix.lo[l*dim:(l+1)*dim], ix.step[l*dim:(l+1)*dim]
+		var wmax float32
 		for j := range st.qc {
 			st.qc[j] = q[j] - c[j]
 			st.w[j] = float32(st.qc[j] * step[j])
+			wmax = max(wmax, st.w[j], -st.w[j])
 		}
-		base := vec.Dot(st.qc, st.qc) - float32(2*vec.Dot(st.qc, lo))
+		// w in steps of s as int8 within ±wScale, for the integer kernel;
+		// what that rounding leaves out, rest, is added back against the
+		// list's mean code, leaving only rest·(code−mean) unaccounted.
+		var s float32
+		if wmax > 0 {
+			s = wmax / wScale
+			for j, w := range st.w {
+				n := max(-wScale, min(wScale, math.Round(float64(w/s))))
+				st.wq[j] = int8(n)
+				st.rest[j] = w - float32(s*float32(n))
+			}
+		} else {
+			clear(st.wq)
+			clear(st.rest)
+		}
+		base := vec.Dot(st.qc, st.qc) - float32(2*vec.Dot(st.qc, lo)) -
+			float32(2*vec.Dot(st.rest, ix.mean[l*dim:(l+1)*dim]))
+		s2 := 2 * s
 		if cap(st.out) < end-start {
-			st.out = make([]float32, end-start)
+			st.out = make([]int32, end-start)
 		}
 		out := st.out[:end-start]
-		vec.DotU8Batch(st.w, ix.codes[start*dim:end*dim], out)
+		vec.DotU8I8Batch(st.wq, ix.codes[start*dim:end*dim], out)
 		worst := cands.Worst()
 		for i, d := range out {
-			if sq := base - float32(2*d) + ix.rnorms[start+i]; sq <= worst {
+			if sq := base - float32(s2*float32(d)) + ix.rnorms[start+i]; sq <= worst {
 				cands.Push(int32(start+i), sq)
 				worst = cands.Worst()
 			}
@@ -150,10 +175,14 @@ func (ix *Index) SearchProbes(q []float32, k, probes int) []vec.Neighbor {
 	return top.Result()
 }
 
-// rerankExtra is how many candidates beyond k the 8-bit scan hands to the
-// re-ranking: enough to hold every entry whose 8-bit distance is within
-// the codes' error (about 10⁻³) of the true k-th.
-const rerankExtra = 16
+// rerankExtra is how many candidates beyond k the scan hands to the
+// re-ranking: enough to hold every entry whose scan estimate is within
+// its error (the codes' and the int8 weights') of the true k-th.
+const rerankExtra = 32
+
+// wScale is the largest int8 weight: with |w| ≤ 64 and codes ≤ 255 no
+// pair of products can saturate VPMADDUBSW's int16 (2·64·255 < 32768).
+const wScale = 64
 
 // refined is the squared distance from q to entry pos with its 12-bit
 // residual (8-bit code and 4-bit refinement): within about 10⁻⁴ of the

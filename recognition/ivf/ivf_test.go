@@ -98,7 +98,7 @@ func TestBuilder_Deterministic(t *testing.T) {
 		name string
 		x, y any
 	}{
-		{"centroids", a.centroids, b.centroids}, {"lo", a.lo, b.lo}, {"step", a.step, b.step},
+		{"centroids", a.centroids, b.centroids}, {"lo", a.lo, b.lo}, {"step", a.step, b.step}, {"mean", a.mean, b.mean},
 		{"offsets", a.offsets, b.offsets}, {"ids", a.ids, b.ids}, {"codes", a.codes, b.codes}, {"rnorms", a.rnorms, b.rnorms},
 	} {
 		if !reflect.DeepEqual(f.x, f.y) {
@@ -227,5 +227,25 @@ func TestHalf(t *testing.T) {
 				t.Fatalf("toHalf(%v) = %v, but %v is nearer", x, fromHalf(h), fromHalf(n))
 			}
 		}
+	}
+}
+
+// BenchmarkIndex_Search is one query at a time against 100,000 faces
+// with the default parameters (bench/identify measures 1,000,000).
+func BenchmarkIndex_Search(b *testing.B) {
+	enrolled, queries := faces(6, 10000, 10, 256)
+	ix := NewBuilder(128, len(enrolled))
+	for _, v := range enrolled {
+		ix.Add(v)
+	}
+	idx, err := ix.Build(context.Background(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		idx.Search(queries[i%len(queries)], 1)
+		i++
 	}
 }

@@ -75,3 +75,19 @@ func BenchmarkDotU8BatchPortable(b *testing.B) {
 	q, _, codes, out := benchData()
 	perRow(b, func() { dotU8BatchGo(q, codes, benchDim, benchDim, out) })
 }
+
+func BenchmarkDotU8I8Batch(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	q, codes, out := randI8(r, benchDim, 64), randU8(r, benchDim*benchRows), make([]int32, benchRows)
+	perRow(b, func() { DotU8I8Batch(q, codes, out) })
+}
+
+func BenchmarkDotU8I8BatchPortable(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	q, codes, out := randI8(r, benchDim, 64), randU8(r, benchDim*benchRows), make([]int32, benchRows)
+	perRow(b, func() {
+		for i := range out {
+			out[i] = dotU8I8Go(q, codes[i*benchDim:(i+1)*benchDim])
+		}
+	})
+}

@@ -18,3 +18,9 @@ func l2BatchAsm(q, m *float32, main, stride, rows int, out *float32)
 
 //go:noescape
 func dotU8BatchAsm(q *float32, codes *uint8, main, stride, rows int, out *float32)
+
+// dotU8I8BatchAsm handles the first main (a multiple of 32) bytes of each
+// row, four rows at a time; rows is a multiple of 4.
+//
+//go:noescape
+func dotU8I8BatchAsm(q *int8, codes *uint8, main, stride, rows int, out *int32)

@@ -17,3 +17,7 @@ func l2BatchAsm(q, m *float32, main, stride, rows int, out *float32) {
 func dotU8BatchAsm(q *float32, codes *uint8, main, stride, rows int, out *float32) {
 	panic("dotU8BatchAsm without assembly")
 }
+
+func dotU8I8BatchAsm(q *int8, codes *uint8, main, stride, rows int, out *int32) {
+	panic("dotU8I8BatchAsm without assembly")
+}

@@ -58,3 +58,19 @@ func reduce(acc *[block]float32) float32 {
 	t0, t1, t2, t3 := h[0]+h[4], h[1]+h[5], h[2]+h[6], h[3]+h[7]
 	return (t0 + t1) + (t2 + t3)
 }
+
+// dotU8I8Go is Σ code[i]·q[i] as VPMADDUBSW and VPMADDWD add it: each
+// pair of neighbouring products summed and saturated to int16, then
+// the pairs summed exactly in int32 (integer sums, so their order does
+// not matter). An odd last element is a pair of its own.
+func dotU8I8Go(q []int8, code []uint8) int32 {
+	var s int32
+	for i := 0; i < len(q); i += 2 {
+		p := int32(code[i]) * int32(q[i])
+		if i+1 < len(q) {
+			p += int32(code[i+1]) * int32(q[i+1])
+		}
+		s += max(-32768, min(32767, p))
+	}
+	return s
+}

@@ -120,6 +120,35 @@ func DotU8Batch(q []float32, codes []uint8, out []float32) {
 	}
 }
 
+// DotU8I8Batch sets out[r] to Σ codes[r*len(q)+i]·q[i], in integers:
+// the scan kernel of the ivf index, whose query weights are quantised to
+// int8 per list. Neighbouring products are added in pairs saturated to
+// int16 (what VPMADDUBSW does); with every |q[i]| ≤ 64 no pair can
+// saturate and the result is the exact sum. The assembly and the portable
+// loop give the same integers.
+func DotU8I8Batch(q []int8, codes []uint8, out []int32) {
+	n := len(q)
+	checkRows(len(codes), n, len(out))
+	main := n &^ (block - 1)
+	done := 0
+	if useAsm && main > 0 {
+		done = len(out) &^ 3
+		if done > 0 {
+			dotU8I8BatchAsm(&q[0], &codes[0], main, n, done, &out[0])
+		}
+	} else {
+		main = 0
+	}
+	for r := range out {
+		row := codes[r*n : (r+1)*n]
+		if r < done {
+			out[r] += dotU8I8Go(q[main:], row[main:])
+		} else {
+			out[r] = dotU8I8Go(q, row)
+		}
+	}
+}
+
 func checkRows(have, n, rows int) {
 	if have < n*rows {
 		panic("vec: matrix shorter than its rows")

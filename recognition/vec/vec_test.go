@@ -96,6 +96,61 @@ func TestKernels_Values(t *testing.T) {
 	}
 }
 
+func randI8(r *rand.Rand, n, lim int) []int8 {
+	q := make([]int8, n)
+	for i := range q {
+		q[i] = int8(r.IntN(2*lim+1) - lim)
+	}
+	return q
+}
+
+func randU8(r *rand.Rand, n int) []uint8 {
+	c := make([]uint8, n)
+	for i := range c {
+		c[i] = uint8(r.IntN(256))
+	}
+	return c
+}
+
+// The integer kernel: the assembly and the portable loop give the same
+// sums, which are exact while |q| ≤ 64, and saturate pairs alike beyond.
+func TestDotU8I8Batch(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{0, 1, 2, 31, 32, 33, 64, 127, 128, 160} {
+		for _, rows := range []int{0, 1, 3, 4, 5, 9} {
+			for _, lim := range []int{64, 128} {
+				q, codes := randI8(r, n, min(lim, 127)), randU8(r, n*rows)
+				if lim == 128 && n > 1 && rows > 0 {
+					q[0], q[1], codes[0], codes[1] = 127, 127, 255, 255 // saturates
+				}
+				got := make([]int32, rows)
+				DotU8I8Batch(q, codes, got)
+				for row := range rows {
+					var exact, sat int64
+					for i := 0; i < n; i += 2 {
+						p := int64(codes[row*n+i]) * int64(q[i])
+						if i+1 < n {
+							p += int64(codes[row*n+i+1]) * int64(q[i+1])
+						}
+						exact += p
+						sat += max(-32768, min(32767, p))
+					}
+					want := exact
+					if lim > 64 {
+						want = sat
+					}
+					if int64(got[row]) != want {
+						t.Fatalf("n=%d rows=%d |q|≤%d row %d = %d, want %d", n, rows, lim, row, got[row], want)
+					}
+					if ref := dotU8I8Go(q, codes[row*n:(row+1)*n]); ref != got[row] {
+						t.Fatalf("n=%d rows=%d row %d: kernel %d, portable %d", n, rows, row, got[row], ref)
+					}
+				}
+			}
+		}
+	}
+}
+
 func TestTopK(t *testing.T) {
 	tests := []struct {
 		name string
