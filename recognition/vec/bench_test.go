@@ -91,3 +91,9 @@ func BenchmarkDotU8I8BatchPortable(b *testing.B) {
 		}
 	})
 }
+
+func BenchmarkDotU4I8Batch(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	q, codes, out := randI8(r, benchDim, 127), randU8(r, benchDim/2*benchRows), make([]int32, benchRows)
+	perRow(b, func() { DotU4I8Batch(q, codes, out) })
+}

@@ -24,3 +24,10 @@ func dotU8BatchAsm(q *float32, codes *uint8, main, stride, rows int, out *float3
 //
 //go:noescape
 func dotU8I8BatchAsm(q *int8, codes *uint8, main, stride, rows int, out *int32)
+
+// dotU4I8BatchAsm handles rows of stride bytes, of which the first main
+// (a multiple of 32) are packed nibbles, four rows at a time; rows is a
+// multiple of 4.
+//
+//go:noescape
+func dotU4I8BatchAsm(q *int8, codes *uint8, main, stride, rows int, out *int32)

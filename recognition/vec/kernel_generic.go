@@ -21,3 +21,7 @@ func dotU8BatchAsm(q *float32, codes *uint8, main, stride, rows int, out *float3
 func dotU8I8BatchAsm(q *int8, codes *uint8, main, stride, rows int, out *int32) {
 	panic("dotU8I8BatchAsm without assembly")
 }
+
+func dotU4I8BatchAsm(q *int8, codes *uint8, main, stride, rows int, out *int32) {
+	panic("dotU4I8BatchAsm without assembly")
+}

@@ -74,3 +74,16 @@ func dotU8I8Go(q []int8, code []uint8) int32 {
 	}
 	return s
 }
+
+// dotU4I8Go is Σ nibble·q over one row of packed nibbles (see
+// DotU4I8Batch for the order), in integers like the assembly.
+func dotU4I8Go(q []int8, row []uint8) int32 {
+	var s int32
+	for c := 0; c < len(row); c += 32 {
+		lo, hi := q[2*c:2*c+32], q[2*c+32:2*c+64]
+		for k, b := range row[c : c+32] {
+			s += int32(b&15)*int32(lo[k]) + int32(b>>4)*int32(hi[k])
+		}
+	}
+	return s
+}

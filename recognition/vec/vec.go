@@ -149,6 +149,34 @@ func DotU8I8Batch(q []int8, codes []uint8, out []int32) {
 	}
 }
 
+// NibbleBlock is how many 4-bit codes DotU4I8Batch takes from one block
+// of 32 bytes.
+const NibbleBlock = 2 * block
+
+// DotU4I8Batch sets out[r] to Σ qᵢ·xᵢ over the 4-bit codes x of row r of
+// codes, in integers (exact: no int16 sum can saturate). len(q) is a
+// multiple of NibbleBlock and each row is len(q)/2 bytes: byte k of the
+// row's block b (32 bytes) holds code 64b+k in its low nibble and code
+// 64b+32+k in its high one, so that one AND and one shift lay 32 codes
+// beside 32 query bytes. The ivf index's first pass scans these.
+func DotU4I8Batch(q []int8, codes []uint8, out []int32) {
+	if len(q)%NibbleBlock != 0 {
+		panic("vec: DotU4I8Batch query not a multiple of NibbleBlock")
+	}
+	stride := len(q) / 2
+	checkRows(len(codes), stride, len(out))
+	done := 0
+	if useAsm && stride > 0 {
+		done = len(out) &^ 3
+		if done > 0 {
+			dotU4I8BatchAsm(&q[0], &codes[0], stride, stride, done, &out[0])
+		}
+	}
+	for r := done; r < len(out); r++ {
+		out[r] = dotU4I8Go(q, codes[r*stride:(r+1)*stride])
+	}
+}
+
 func checkRows(have, n, rows int) {
 	if have < n*rows {
 		panic("vec: matrix shorter than its rows")

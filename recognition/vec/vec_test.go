@@ -151,6 +151,47 @@ func TestDotU8I8Batch(t *testing.T) {
 	}
 }
 
+// The 4-bit kernel against a plain sum over unpacked codes, for the full
+// int8 range (nothing can saturate).
+func TestDotU4I8Batch(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 64, 128, 192} {
+		for _, rows := range []int{0, 1, 3, 4, 7, 12} {
+			q := randI8(r, n, 127)
+			if n > 0 {
+				q[0], q[n-1] = -128, -128
+			}
+			x := make([]uint8, n*rows) // codes, unpacked
+			for i := range x {
+				x[i] = uint8(r.IntN(16))
+				if i%7 == 0 {
+					x[i] = 15
+				}
+			}
+			packed := make([]uint8, n*rows/2)
+			for i, v := range x {
+				row, j := i/max(n, 1), i%max(n, 1)
+				b, k := j/NibbleBlock, j%NibbleBlock
+				packed[row*n/2+b*32+k%32] |= v << (4 * (k / 32))
+			}
+			got := make([]int32, rows)
+			DotU4I8Batch(q, packed, got)
+			for row := range rows {
+				var want int32
+				for j := range n {
+					want += int32(x[row*n+j]) * int32(q[j])
+				}
+				if got[row] != want {
+					t.Fatalf("n=%d rows=%d row %d = %d, want %d", n, rows, row, got[row], want)
+				}
+				if ref := dotU4I8Go(q, packed[row*n/2:(row+1)*n/2]); ref != want {
+					t.Fatalf("n=%d rows=%d row %d: portable %d, want %d", n, rows, row, ref, want)
+				}
+			}
+		}
+	}
+}
+
 func TestTopK(t *testing.T) {
 	tests := []struct {
 		name string
