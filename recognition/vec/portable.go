@@ -34,20 +34,6 @@ func l2BatchGo(q, m []float32, main, stride int, out []float32) {
 	}
 }
 
-func dotU8BatchGo(q []float32, codes []uint8, main, stride int, out []float32) {
-	for r := range out {
-		row := codes[r*stride : r*stride+main]
-		var acc [block]float32
-		for i := 0; i < main; i += block {
-			a, b := q[i:i+block], row[i:i+block]
-			for j := range acc {
-				acc[j] += float32(a[j] * float32(b[j]))
-			}
-		}
-		out[r] = reduce(&acc)
-	}
-}
-
 // reduce adds the 32 sums as the assembly does: the four registers
 // pairwise ((0+1)+(2+3)), then lanes i and i+4, then two horizontal adds.
 func reduce(acc *[block]float32) float32 {
@@ -57,22 +43,6 @@ func reduce(acc *[block]float32) float32 {
 	}
 	t0, t1, t2, t3 := h[0]+h[4], h[1]+h[5], h[2]+h[6], h[3]+h[7]
 	return (t0 + t1) + (t2 + t3)
-}
-
-// dotU8I8Go is Σ code[i]·q[i] as VPMADDUBSW and VPMADDWD add it: each
-// pair of neighbouring products summed and saturated to int16, then
-// the pairs summed exactly in int32 (integer sums, so their order does
-// not matter). An odd last element is a pair of its own.
-func dotU8I8Go(q []int8, code []uint8) int32 {
-	var s int32
-	for i := 0; i < len(q); i += 2 {
-		p := int32(code[i]) * int32(q[i])
-		if i+1 < len(q) {
-			p += int32(code[i+1]) * int32(q[i+1])
-		}
-		s += max(-32768, min(32767, p))
-	}
-	return s
 }
 
 // dotU4I8Go is Σ nibble·q over one row of packed nibbles (see
