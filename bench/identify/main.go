@@ -12,7 +12,9 @@
 //     faces of enrolled persons, and -unenrolled of them of persons never
 //     enrolled), one searcher;
 //
-//   - throughput with -searchers concurrent searchers (for -time);
+//   - throughput with -searchers concurrent searchers (for -time), and
+//     the CPU time a search took then (which other work on a shared
+//     machine stretches less than wall time);
 //
 //   - for ivf, at each -probes setting, how often its top-1 is the exact
 //     search's, and the ratios to the baseline.
@@ -148,7 +150,7 @@ func run(ctx context.Context, o options) error {
 
 	exact := make([]int32, len(queries))
 	flatLat := latencies(queries, func(i int, q []float32) { exact[i] = fix.Search(q, 1)[0].ID })
-	flatTput := throughput(fix, queries, o.searchers, o.limit)
+	flatTput, flatCPU := throughput(fix, queries, o.searchers, o.limit)
 
 	probes := o.probes
 	if len(probes) == 0 {
@@ -156,11 +158,11 @@ func run(ctx context.Context, o options) error {
 		probes = []int{max(1, d/2), d, 2 * d}
 	}
 	fmt.Println()
-	fmt.Printf("| index | build s | bytes/face | p50 | p99 | %d searchers /s | top-1 = exact (enrolled only) | p50 vs flat | throughput vs flat |\n", o.searchers)
-	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Printf("| index | build s | bytes/face | p50 | p99 | %d searchers /s | CPU/search | top-1 = exact (enrolled only) | p50 vs flat | throughput vs flat |\n", o.searchers)
+	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	flatP50, flatP99 := benchstat.Percentile(flatLat, 50), benchstat.Percentile(flatLat, 99)
-	fmt.Printf("| flat (exact) | %.1f | %.0f | %s | %s | %.0f | 100%% (100%%) | 1 | 1 |\n", 0.0,
-		float64(fix.MemoryBytes())/float64(fix.Len()), benchstat.Ms(flatP50), benchstat.Ms(flatP99), flatTput)
+	fmt.Printf("| flat (exact) | %.1f | %.0f | %s | %s | %.0f | %s | 100%% (100%%) | 1 | 1 |\n", 0.0,
+		float64(fix.MemoryBytes())/float64(fix.Len()), benchstat.Ms(flatP50), benchstat.Ms(flatP99), flatTput, benchstat.Ms(flatCPU))
 	for _, p := range probes {
 		s := probed{iix, p}
 		agree, agreeEnrolled := 0, 0
@@ -172,11 +174,11 @@ func run(ctx context.Context, o options) error {
 				}
 			}
 		})
-		tput := throughput(s, queries, o.searchers, o.limit)
+		tput, cpu := throughput(s, queries, o.searchers, o.limit)
 		p50, p99 := benchstat.Percentile(lat, 50), benchstat.Percentile(lat, 99)
-		fmt.Printf("| ivf, %d lists, %d probes | %.1f | %.0f | %s | %s | %.0f | %.1f%% (%.1f%%) | %.0f× faster | %.0f× |\n",
+		fmt.Printf("| ivf, %d lists, %d probes | %.1f | %.0f | %s | %s | %.0f | %s | %.1f%% (%.1f%%) | %.0f× faster | %.0f× |\n",
 			iix.Lists(), p, buildWall.Seconds(), float64(iix.MemoryBytes())/float64(iix.Len()),
-			benchstat.Ms(p50), benchstat.Ms(p99), tput, 100*float64(agree)/float64(len(queries)),
+			benchstat.Ms(p50), benchstat.Ms(p99), tput, benchstat.Ms(cpu), 100*float64(agree)/float64(len(queries)),
 			100*float64(agreeEnrolled)/float64(len(queries)-unenrolled),
 			float64(flatP50)/float64(p50), tput/flatTput)
 	}
@@ -202,10 +204,11 @@ func latencies(queries [][]float32, fn func(i int, q []float32)) []time.Duration
 }
 
 // throughput is searches per second with n searchers cycling through the
-// queries for about limit (and at least one pass each).
-func throughput(s searcher, queries [][]float32, n int, limit time.Duration) float64 {
+// queries for about limit (and at least one pass each), and the process's
+// CPU time per search meanwhile.
+func throughput(s searcher, queries [][]float32, n int, limit time.Duration) (perSec float64, cpu time.Duration) {
 	var count atomic.Int64
-	start := time.Now()
+	start, cpu0 := time.Now(), cputime.Self()
 	var wg sync.WaitGroup
 	for w := range n {
 		wg.Go(func() {
@@ -219,7 +222,8 @@ func throughput(s searcher, queries [][]float32, n int, limit time.Duration) flo
 		})
 	}
 	wg.Wait()
-	return float64(count.Load()) / time.Since(start).Seconds()
+	c := count.Load()
+	return float64(c) / time.Since(start).Seconds(), (cputime.Self() - cpu0) / time.Duration(c)
 }
 
 // printDistances shows that the synthetic data looks like descriptors.

@@ -20,15 +20,15 @@ type Params struct {
 }
 
 // DefaultParams are the parameters for an index of n vectors: about
-// 2·√n lists (2,000 for 1,000,000 faces, about 500 faces a list), a fifth
-// of them probed (the top-1 matched the exact search's for 99% of
-// queries at 1,000,000 faces; BENCHMARKS.md, "Search index"), 64
+// 2·√n lists (2,000 for 1,000,000 faces, about 500 faces a list), a
+// quarter of them probed (the top-1 matched the exact search's for 99.3%
+// of queries at 1,000,000 faces; BENCHMARKS.md, "Search index"), 64
 // training vectors a list and 8 iterations.
 func DefaultParams(n int) Params {
 	lists := max(1, min(int(2*math.Sqrt(float64(n))), 4096))
 	return Params{
 		Lists:       lists,
-		Probes:      (lists + 4) / 5,
+		Probes:      (lists + 3) / 4,
 		TrainPoints: 64 * lists,
 		Iterations:  8,
 	}
@@ -186,10 +186,10 @@ func (b *Builder) assign(ctx context.Context, ix *Index, meter *progressMeter) (
 }
 
 // encode groups the vectors by list (in ID order within a list) and
-// stores each as 8-bit codes of its residual from the list's centroid,
+// stores each as 12-bit codes of its residual from the list's centroid,
 // on a per-list, per-dimension scale from the list's own minimum and
-// maximum, plus a 4-bit code of what the 8-bit code missed, in sixteenths
-// of its step, for the re-ranking.
+// maximum: the top 4 bits packed for the scan, the low 8 apart for the
+// re-ranking.
 func (b *Builder) encode(ctx context.Context, ix *Index, assign []int32, meter *progressMeter) error {
 	dim, n := b.dim, len(assign)
 	ix.offsets = make([]int32, ix.lists+1)
@@ -205,11 +205,14 @@ func (b *Builder) encode(ctx context.Context, ix *Index, assign []int32, meter *
 		ix.ids[fill[l]] = int32(id)
 		fill[l]++
 	}
-	ix.codes = make([]uint8, n*dim)
-	ix.fine = make([]uint8, n*ix.fineStride())
+	hs := ix.hiStride()
+	ix.hi = make([]uint8, n*hs)
+	ix.low = make([]uint8, n*dim)
 	ix.rnorms = make([]float32, n)
 	ix.lo = make([]float32, ix.lists*dim)
 	ix.step = make([]float32, ix.lists*dim)
+	ix.mhi = make([]float32, ix.lists*dim)
+	ix.mlow = make([]float32, ix.lists*dim)
 	return parallel(ctx, ix.lists, func(l int) {
 		start, end := int(ix.offsets[l]), int(ix.offsets[l+1])
 		if start == end {
@@ -233,29 +236,42 @@ func (b *Builder) encode(ctx context.Context, ix *Index, assign []int32, meter *
 			hi[i%dim] = max(hi[i%dim], res[i])
 		}
 		for j := range step {
-			step[j] = (hi[j] - lo[j]) / 255
+			step[j] = (hi[j] - lo[j]) / codeMax
 		}
 		deq := make([]float32, dim)
-		fs := ix.fineStride()
+		sumHi, sumLow := make([]int, dim), make([]int, dim)
 		for i := start; i < end; i++ {
 			r := res[(i-start)*dim : (i-start+1)*dim]
-			code, fine := ix.codes[i*dim:(i+1)*dim], ix.fine[i*fs:(i+1)*fs]
 			for j, x := range r {
-				q, f := 0.0, 8.0
+				q := 0
 				if step[j] > 0 {
-					q = max(0, min(255, math.Round(float64((x-lo[j])/step[j]))))
+					q = int(max(0, min(codeMax, math.Round(float64((x-lo[j])/step[j])))))
 				}
-				code[j] = uint8(q)
-				deq[j] = lo[j] + float32(step[j]*float32(code[j]))
-				if step[j] > 0 {
-					f = max(0, min(15, 8+math.Round(float64((x-deq[j])*16/step[j]))))
-				}
-				fine[j/2] |= uint8(f) << (4 * (j % 2))
+				byt, shift := nibbleAt(j)
+				ix.hi[i*hs+byt] |= uint8(q>>8) << shift
+				ix.low[i*dim+j] = uint8(q)
+				sumHi[j] += q >> 8
+				sumLow[j] += q & 255
+				deq[j] = lo[j] + float32(step[j]*float32(q))
 			}
 			ix.rnorms[i] = vec.Dot(deq, deq)
 		}
+		for j := range dim {
+			ix.mhi[l*dim+j] = float32(float64(sumHi[j]) / float64(end-start))
+			ix.mlow[l*dim+j] = float32(float64(sumLow[j]) / float64(end-start))
+		}
 		meter.add(int64(end - start))
 	})
+}
+
+// codeMax is the largest 12-bit code.
+const codeMax = 1<<12 - 1
+
+// nibbleAt is where the top 4 bits of dimension j's code go in an
+// entry's packed row: the byte and the shift, in vec.DotU4I8Batch's order.
+func nibbleAt(j int) (byt int, shift uint) {
+	b, k := j/vec.NibbleBlock, j%vec.NibbleBlock
+	return b*vec.NibbleBlock/2 + k%(vec.NibbleBlock/2), uint(4 * (k / (vec.NibbleBlock / 2)))
 }
 
 func norms(m []float32, dim int) []float32 {

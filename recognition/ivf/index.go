@@ -2,6 +2,7 @@ package ivf
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 
@@ -9,19 +10,20 @@ import (
 )
 
 // Index is an approximate index: a coarse quantiser of Lists centroids,
-// and for each list the 8-bit codes of its vectors' residuals. It is safe
-// for concurrent use.
+// and for each list the 12-bit codes of its vectors' residuals. It is
+// safe for concurrent use.
 type Index struct {
 	dim, lists, probes int
 
 	centroids []float32 // lists × dim
 	cnorms    []float32 // ‖centroid‖², per list
 	lo, step  []float32 // lists × dim: residual ≈ lo + step·code, per list and dimension
+	mhi, mlow []float32 // lists × dim: the mean of code>>8 and of code&255, per list and dimension
 
 	offsets []int32 // list l holds entries offsets[l] to offsets[l+1]-1 of:
 	ids     []int32 // entry IDs (positions in Add order), ascending within a list
-	codes   []uint8 // entries × dim
-	fine    []uint8 // entries × fineStride(): 4-bit refinements, two a byte
+	hi      []uint8 // entries × hiStride(): the codes' top 4 bits, packed for vec.DotU4I8Batch
+	low     []uint8 // entries × dim: the codes' low 8 bits
 	rnorms  []float32
 
 	scratch sync.Pool // *searchState
@@ -30,13 +32,17 @@ type Index struct {
 // Len is the number of entries.
 func (ix *Index) Len() int { return len(ix.ids) }
 
-func (ix *Index) fineStride() int { return (ix.dim + 1) / 2 }
+// hiStride is the bytes of an entry's packed nibbles: dim rounded up to
+// whole vec.NibbleBlock, two a byte.
+func (ix *Index) hiStride() int {
+	return (ix.dim + vec.NibbleBlock - 1) / vec.NibbleBlock * vec.NibbleBlock / 2
+}
 
 // MemoryBytes is what the built index holds: codes, IDs, residual norms,
-// list offsets, centroids and quantiser scales.
+// list offsets, centroids and quantiser scales and means.
 func (ix *Index) MemoryBytes() int64 {
-	return int64(len(ix.codes)+len(ix.fine)) + 4*int64(len(ix.ids)+len(ix.rnorms)+len(ix.offsets)+
-		len(ix.centroids)+len(ix.cnorms)+len(ix.lo)+len(ix.step))
+	return int64(len(ix.hi)+len(ix.low)) + 4*int64(len(ix.ids)+len(ix.rnorms)+len(ix.offsets)+
+		len(ix.centroids)+len(ix.cnorms)+len(ix.lo)+len(ix.step)+len(ix.mhi)+len(ix.mlow))
 }
 
 // Probes is the number of lists Search scans.
@@ -46,8 +52,10 @@ func (ix *Index) Probes() int { return ix.probes }
 func (ix *Index) Lists() int { return ix.lists }
 
 type searchState struct {
-	dots, qc, w, out []float32
-	lists            *vec.TopK
+	dots, qc, u, rest []float32
+	uq                []int8
+	out               []int32
+	lists             *vec.TopK
 }
 
 // Search returns about the k entries nearest to q (which has the index's
@@ -75,7 +83,9 @@ func (ix *Index) SearchProbes(q []float32, k, probes int) []vec.Neighbor {
 		st = &searchState{
 			dots:  make([]float32, ix.lists),
 			qc:    make([]float32, ix.dim),
-			w:     make([]float32, ix.dim),
+			u:     make([]float32, ix.dim),
+			rest:  make([]float32, ix.dim),
+			uq:    make([]int8, 2*ix.hiStride()), // zero past dim
 			lists: vec.NewTopK(probes),
 		}
 	}
@@ -98,22 +108,47 @@ func (ix *Index) SearchProbes(q []float32, k, probes int) []vec.Neighbor {
 			return
 		}
 		scanned += end - start
-		// ‖q−c−r̂‖² = ‖q−c‖² − 2(q−c)·lo − 2Σ(q−c)ⱼ·stepⱼ·codeⱼ + ‖r̂‖²
+		// With r̂ⱼ = loⱼ + stepⱼ·codeⱼ and uⱼ = (q−c)ⱼ·stepⱼ,
+		// ‖q−c−r̂‖² = ‖q−c‖² − 2(q−c)·lo − 2Σuⱼ·codeⱼ + ‖r̂‖², and
+		// Σuⱼ·codeⱼ = 256·Σuⱼ·(codeⱼ>>8) + Σuⱼ·(codeⱼ&255). The scan
+		// reads the top 4 bits only, against u in steps of s as int8;
+		// the low 8 bits and what that rounding leaves out, rest, are
+		// taken at the list's means.
 		c := ix.centroids[l*dim : (l+1)*dim]
 		lo, step := ix.lo[l*dim:(l+1)*dim], ix.step[l*dim:(l+1)*dim]
+		var umax float32
 		for j := range st.qc {
 			st.qc[j] = q[j] - c[j]
-			st.w[j] = float32(st.qc[j] * step[j])
+			st.u[j] = float32(st.qc[j] * step[j])
+			if a := math.Abs(float64(st.u[j])); a > float64(umax) {
+				umax = float32(a) // not max(): its NaN handling costs more than the rest of the loop
+			}
 		}
-		base := vec.Dot(st.qc, st.qc) - float32(2*vec.Dot(st.qc, lo))
+		var s float32
+		if umax > 0 {
+			s = umax / 127
+			for j, u := range st.u {
+				n := max(-127, min(127, math.Round(float64(u/s))))
+				st.uq[j] = int8(n)
+				st.rest[j] = u - float32(s*float32(n))
+			}
+		} else {
+			clear(st.uq)
+			clear(st.rest)
+		}
+		base := vec.Dot(st.qc, st.qc) - float32(2*vec.Dot(st.qc, lo)) -
+			float32(512*vec.Dot(st.rest, ix.mhi[l*dim:(l+1)*dim])) -
+			float32(2*vec.Dot(st.u, ix.mlow[l*dim:(l+1)*dim]))
+		s2 := 512 * s
 		if cap(st.out) < end-start {
-			st.out = make([]float32, end-start)
+			st.out = make([]int32, end-start)
 		}
 		out := st.out[:end-start]
-		vec.DotU8Batch(st.w, ix.codes[start*dim:end*dim], out)
+		hs := ix.hiStride()
+		vec.DotU4I8Batch(st.uq, ix.hi[start*hs:end*hs], out)
 		worst := cands.Worst()
 		for i, d := range out {
-			if sq := base - float32(2*d) + ix.rnorms[start+i]; sq <= worst {
+			if sq := base - float32(s2*float32(d)) + ix.rnorms[start+i]; sq <= worst {
 				cands.Push(int32(start+i), sq)
 				worst = cands.Worst()
 			}
@@ -150,26 +185,26 @@ func (ix *Index) SearchProbes(q []float32, k, probes int) []vec.Neighbor {
 	return top.Result()
 }
 
-// rerankExtra is how many candidates beyond k the 8-bit scan hands to the
-// re-ranking: enough to hold every entry whose 8-bit distance is within
-// the codes' error (about 10⁻³) of the true k-th.
-const rerankExtra = 16
+// rerankExtra is how many candidates beyond k the scan hands to the
+// re-ranking: enough to hold, nearly always, every entry whose 4-bit
+// estimate is within its error of the true k-th's.
+const rerankExtra = 64
 
 // refined is the squared distance from q to entry pos with its 12-bit
-// residual (8-bit code and 4-bit refinement): within about 10⁻⁴ of the
-// exact distance. Sums run in index order without fused operations, so
-// every CPU gets the same bits.
+// residual: within about 10⁻⁴ of the exact distance. Sums run in index
+// order without fused operations, so every CPU gets the same bits.
 func (ix *Index) refined(q []float32, pos int) float32 {
-	dim := ix.dim
+	dim, hs := ix.dim, ix.hiStride()
 	l, _ := slices.BinarySearch(ix.offsets, int32(pos)+1)
 	l-- // the list whose range holds pos
 	c := ix.centroids[l*dim : (l+1)*dim]
 	lo, step := ix.lo[l*dim:(l+1)*dim], ix.step[l*dim:(l+1)*dim]
-	code, fine := ix.codes[pos*dim:(pos+1)*dim], ix.fine[pos*ix.fineStride():]
+	hi, low := ix.hi[pos*hs:(pos+1)*hs], ix.low[pos*dim:(pos+1)*dim]
 	var s float32
 	for j := range dim {
-		f := float32(int(fine[j/2]>>(4*(j%2))&15) - 8)
-		v := lo[j] + float32(step[j]*(float32(code[j])+f*(1.0/16)))
+		byt, shift := nibbleAt(j)
+		code := int(hi[byt]>>shift&15)<<8 | int(low[j])
+		v := lo[j] + float32(step[j]*float32(code))
 		d := q[j] - c[j] - v
 		s += float32(d * d)
 	}

@@ -11,14 +11,10 @@ import (
 // indexes do: one 128-float query against a batch of rows.
 const benchDim, benchRows = 128, 1024
 
-func benchData() (q, m []float32, codes []uint8, out []float32) {
+func benchData() (q, m []float32, out []float32) {
 	r := rand.New(rand.NewPCG(5, 6))
 	q, m = randVecs(r, benchDim), randVecs(r, benchDim*benchRows)
-	codes = make([]uint8, benchDim*benchRows)
-	for i := range codes {
-		codes[i] = uint8(r.IntN(256))
-	}
-	return q, m, codes, make([]float32, benchRows)
+	return q, m, make([]float32, benchRows)
 }
 
 func perRow(b *testing.B, f func()) {
@@ -29,17 +25,17 @@ func perRow(b *testing.B, f func()) {
 }
 
 func BenchmarkDotBatch(b *testing.B) {
-	q, m, _, out := benchData()
+	q, m, out := benchData()
 	perRow(b, func() { DotBatch(q, m, out) })
 }
 
 func BenchmarkDotBatchPortable(b *testing.B) {
-	q, m, _, out := benchData()
+	q, m, out := benchData()
 	perRow(b, func() { dotBatchGo(q, m, benchDim, benchDim, out) })
 }
 
 func BenchmarkDotVek(b *testing.B) {
-	q, m, _, out := benchData()
+	q, m, out := benchData()
 	perRow(b, func() {
 		for r := range out {
 			out[r] = vek32.Dot(q, m[r*benchDim:(r+1)*benchDim])
@@ -48,17 +44,17 @@ func BenchmarkDotVek(b *testing.B) {
 }
 
 func BenchmarkL2Batch(b *testing.B) {
-	q, m, _, out := benchData()
+	q, m, out := benchData()
 	perRow(b, func() { L2SquaredBatch(q, m, out) })
 }
 
 func BenchmarkL2BatchPortable(b *testing.B) {
-	q, m, _, out := benchData()
+	q, m, out := benchData()
 	perRow(b, func() { l2BatchGo(q, m, benchDim, benchDim, out) })
 }
 
 func BenchmarkL2Vek(b *testing.B) {
-	q, m, _, out := benchData()
+	q, m, out := benchData()
 	perRow(b, func() {
 		for r := range out {
 			out[r] = vek32.Distance(q, m[r*benchDim:(r+1)*benchDim])
@@ -66,12 +62,18 @@ func BenchmarkL2Vek(b *testing.B) {
 	})
 }
 
-func BenchmarkDotU8Batch(b *testing.B) {
-	q, _, codes, out := benchData()
-	perRow(b, func() { DotU8Batch(q, codes, out) })
+func BenchmarkDotU4I8Batch(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	q, codes, out := randI8(r, benchDim, 127), randU8(r, benchDim/2*benchRows), make([]int32, benchRows)
+	perRow(b, func() { DotU4I8Batch(q, codes, out) })
 }
 
-func BenchmarkDotU8BatchPortable(b *testing.B) {
-	q, _, codes, out := benchData()
-	perRow(b, func() { dotU8BatchGo(q, codes, benchDim, benchDim, out) })
+func BenchmarkDotU4I8BatchPortable(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	q, codes, out := randI8(r, benchDim, 127), randU8(r, benchDim/2*benchRows), make([]int32, benchRows)
+	perRow(b, func() {
+		for i := range out {
+			out[i] = dotU4I8Go(q, codes[i*benchDim/2:(i+1)*benchDim/2])
+		}
+	})
 }

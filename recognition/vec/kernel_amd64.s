@@ -114,52 +114,75 @@ l2done:
 	VZEROUPPER
 	RET
 
-// func dotU8BatchAsm(q *float32, codes *uint8, main, stride, rows int, out *float32)
+// func dotU4I8BatchAsm(q *int8, codes *uint8, main, stride, rows int, out *int32)
 //
-// Each group of eight codes is widened to int32 and converted to float
-// (exact for 0-255) before the multiply.
-TEXT ·dotU8BatchAsm(SB), NOSPLIT, $0-48
-	MOVQ q+0(FP), SI
-	MOVQ codes+8(FP), DI
-	MOVQ main+16(FP), CX
-	MOVQ stride+24(FP), R8
-	MOVQ rows+32(FP), R9
-	MOVQ out+40(FP), DX
+// Four rows at a time, one int32 sum register each (Y0-Y3); each 32
+// bytes of a row are 64 codes: the low
+// nibbles (AND 0x0f) go with query bytes 64b..64b+31, the high ones
+// (shift, AND) with 64b+32..64b+63. VPMADDUBSW multiplies unsigned
+// codes by signed query bytes and adds neighbouring products to int16;
+// two such sums, at most 4·15·128, fit int16, so nothing saturates.
+// VPMADDWD by ones widens to int32; three VPHADDD and one 128-bit add
+// leave the four rows' sums in X0.
+TEXT ·dotU4I8BatchAsm(SB), NOSPLIT, $0-48
+	MOVQ         q+0(FP), SI
+	MOVQ         codes+8(FP), DI
+	MOVQ         main+16(FP), CX
+	MOVQ         stride+24(FP), R8
+	MOVQ         rows+32(FP), R9
+	MOVQ         out+40(FP), DX
+	VPCMPEQW     Y15, Y15, Y15
+	VPSRLW       $15, Y15, Y15 // sixteen int16 ones
+	MOVL         $0x0f0f0f0f, AX
+	MOVL         AX, X14
+	VPBROADCASTD X14, Y14      // the nibble mask
 
-u8row:
+u4group:
 	TESTQ R9, R9
-	JZ    u8done
-	ZERO
+	JZ    u4done
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	LEAQ  (DI)(R8*1), R10
+	LEAQ  (DI)(R8*2), R11
+	LEAQ  (R10)(R8*2), R12
 	XORQ  AX, AX
 
-u8loop:
-	VPMOVZXBD (DI)(AX*1), Y4
-	VCVTDQ2PS Y4, Y4
-	VMULPS    (SI)(AX*4), Y4, Y4
-	VADDPS    Y4, Y0, Y0
-	VPMOVZXBD 8(DI)(AX*1), Y5
-	VCVTDQ2PS Y5, Y5
-	VMULPS    32(SI)(AX*4), Y5, Y5
-	VADDPS    Y5, Y1, Y1
-	VPMOVZXBD 16(DI)(AX*1), Y6
-	VCVTDQ2PS Y6, Y6
-	VMULPS    64(SI)(AX*4), Y6, Y6
-	VADDPS    Y6, Y2, Y2
-	VPMOVZXBD 24(DI)(AX*1), Y7
-	VCVTDQ2PS Y7, Y7
-	VMULPS    96(SI)(AX*4), Y7, Y7
-	VADDPS    Y7, Y3, Y3
-	ADDQ      $32, AX
-	CMPQ      AX, CX
-	JLT       u8loop
+u4loop:
+	VMOVDQU (SI)(AX*2), Y12
+	VMOVDQU 32(SI)(AX*2), Y13
 
-	REDUCE
-	VMOVSS X0, (DX)
-	ADDQ   $4, DX
-	ADDQ   R8, DI
-	DECQ   R9
-	JMP    u8row
+#define U4ROW(ptr, acc) \
+	VMOVDQU    (ptr)(AX*1), Y5 \
+	VPSRLW     $4, Y5, Y6 \
+	VPAND      Y14, Y5, Y5 \
+	VPAND      Y14, Y6, Y6 \
+	VPMADDUBSW Y12, Y5, Y5 \
+	VPMADDUBSW Y13, Y6, Y6 \
+	VPADDW     Y6, Y5, Y5 \
+	VPMADDWD   Y15, Y5, Y5 \
+	VPADDD     Y5, acc, acc
 
-u8done:
+	U4ROW(DI, Y0)
+	U4ROW(R10, Y1)
+	U4ROW(R11, Y2)
+	U4ROW(R12, Y3)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT  u4loop
+
+	VPHADDD      Y1, Y0, Y0
+	VPHADDD      Y3, Y2, Y2
+	VPHADDD      Y2, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPADDD       X1, X0, X0
+	VMOVDQU      X0, (DX)
+	ADDQ         $16, DX
+	LEAQ         (DI)(R8*4), DI
+	SUBQ         $4, R9
+	JMP          u4group
+
+u4done:
 	VZEROUPPER
 	RET

@@ -14,6 +14,6 @@ func l2BatchAsm(q, m *float32, main, stride, rows int, out *float32) {
 	panic("l2BatchAsm without assembly")
 }
 
-func dotU8BatchAsm(q *float32, codes *uint8, main, stride, rows int, out *float32) {
-	panic("dotU8BatchAsm without assembly")
+func dotU4I8BatchAsm(q *int8, codes *uint8, main, stride, rows int, out *int32) {
+	panic("dotU4I8BatchAsm without assembly")
 }

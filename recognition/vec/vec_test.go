@@ -25,10 +25,6 @@ func TestKernels_AsmMatchesPortable(t *testing.T) {
 	for _, n := range []int{32, 64, 128, 160, 512} {
 		const rows = 37
 		q, m := randVecs(r, n), randVecs(r, n*rows)
-		codes := make([]uint8, n*rows)
-		for i := range codes {
-			codes[i] = uint8(r.IntN(256))
-		}
 		type kernel struct {
 			name     string
 			asm, ref func(out []float32)
@@ -36,7 +32,6 @@ func TestKernels_AsmMatchesPortable(t *testing.T) {
 		for _, k := range []kernel{
 			{"dot", func(o []float32) { dotBatchAsm(&q[0], &m[0], n, n, rows, &o[0]) }, func(o []float32) { dotBatchGo(q, m, n, n, o) }},
 			{"l2", func(o []float32) { l2BatchAsm(&q[0], &m[0], n, n, rows, &o[0]) }, func(o []float32) { l2BatchGo(q, m, n, n, o) }},
-			{"u8", func(o []float32) { dotU8BatchAsm(&q[0], &codes[0], n, n, rows, &o[0]) }, func(o []float32) { dotU8BatchGo(q, codes, n, n, o) }},
 		} {
 			a, b := make([]float32, rows), make([]float32, rows)
 			k.asm(a)
@@ -55,32 +50,24 @@ func TestKernels_Values(t *testing.T) {
 	for _, n := range []int{0, 1, 7, 31, 32, 33, 127, 128, 130} {
 		const rows = 5
 		q, m := randVecs(r, n), randVecs(r, n*rows)
-		codes := make([]uint8, n*rows)
-		for i := range codes {
-			codes[i] = uint8(r.IntN(256))
-		}
-		dot, l2, u8 := make([]float32, rows), make([]float32, rows), make([]float32, rows)
+		dot, l2 := make([]float32, rows), make([]float32, rows)
 		DotBatch(q, m, dot)
 		L2SquaredBatch(q, m, l2)
-		DotU8Batch(q, codes, u8)
 		for row := range rows {
-			var wd, wl, wu float64
+			var wd, wl float64
 			for i := range n {
 				a, b := float64(q[i]), float64(m[row*n+i])
 				wd += a * b
 				wl += (a - b) * (a - b)
-				wu += a * float64(codes[row*n+i])
 			}
 			for _, c := range []struct {
 				name      string
 				got, want float64
-				scale     float64
 			}{
-				{"dot", float64(dot[row]), wd, 1},
-				{"l2", float64(l2[row]), wl, 1},
-				{"u8", float64(u8[row]), wu, 255},
+				{"dot", float64(dot[row]), wd},
+				{"l2", float64(l2[row]), wl},
 			} {
-				if math.Abs(c.got-c.want) > 1e-5*c.scale*float64(max(n, 1)) {
+				if math.Abs(c.got-c.want) > 1e-5*float64(max(n, 1)) {
 					t.Errorf("%s n=%d row %d = %v, want %v", c.name, n, row, c.got, c.want)
 				}
 			}
@@ -91,6 +78,63 @@ func TestKernels_Values(t *testing.T) {
 			}
 			if got := L2Squared(q, m[:n]); got != l2[0] {
 				t.Errorf("L2Squared n=%d = %v, L2SquaredBatch %v", n, got, l2[0])
+			}
+		}
+	}
+}
+
+func randI8(r *rand.Rand, n, lim int) []int8 {
+	q := make([]int8, n)
+	for i := range q {
+		q[i] = int8(r.IntN(2*lim+1) - lim)
+	}
+	return q
+}
+
+func randU8(r *rand.Rand, n int) []uint8 {
+	c := make([]uint8, n)
+	for i := range c {
+		c[i] = uint8(r.IntN(256))
+	}
+	return c
+}
+
+// The 4-bit kernel against a plain sum over unpacked codes, for the full
+// int8 range (nothing can saturate).
+func TestDotU4I8Batch(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 64, 128, 192} {
+		for _, rows := range []int{0, 1, 3, 4, 7, 12} {
+			q := randI8(r, n, 127)
+			if n > 0 {
+				q[0], q[n-1] = -128, -128
+			}
+			x := make([]uint8, n*rows) // codes, unpacked
+			for i := range x {
+				x[i] = uint8(r.IntN(16))
+				if i%7 == 0 {
+					x[i] = 15
+				}
+			}
+			packed := make([]uint8, n*rows/2)
+			for i, v := range x {
+				row, j := i/max(n, 1), i%max(n, 1)
+				b, k := j/NibbleBlock, j%NibbleBlock
+				packed[row*n/2+b*32+k%32] |= v << (4 * (k / 32))
+			}
+			got := make([]int32, rows)
+			DotU4I8Batch(q, packed, got)
+			for row := range rows {
+				var want int32
+				for j := range n {
+					want += int32(x[row*n+j]) * int32(q[j])
+				}
+				if got[row] != want {
+					t.Fatalf("n=%d rows=%d row %d = %d, want %d", n, rows, row, got[row], want)
+				}
+				if ref := dotU4I8Go(q, packed[row*n/2:(row+1)*n/2]); ref != want {
+					t.Fatalf("n=%d rows=%d row %d: portable %d, want %d", n, rows, row, ref, want)
+				}
 			}
 		}
 	}
