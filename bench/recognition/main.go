@@ -112,7 +112,7 @@ func run(ctx context.Context, o options) error {
 		auto.Stop()
 		return fmt.Errorf("train: %w", err)
 	}
-	ivfRun, err := measure(ctx, o, auto, queries)
+	ivfRun, err := measure(ctx, o, auto, queries, true)
 	auto.Stop()
 	if err != nil {
 		return err
@@ -122,7 +122,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer exact.Stop()
-	exactRun, err := measure(ctx, o, exact, queries)
+	exactRun, err := measure(ctx, o, exact, queries, false)
 	if err != nil {
 		return err
 	}
@@ -268,9 +268,10 @@ type measured struct {
 }
 
 // measure identifies every query once at threshold 0 (the nearest
-// person, for agreement and latency) and once at the default threshold,
-// then runs clients concurrent identifies for o.duration.
-func measure(ctx context.Context, o options, s *benchserver.Server, qs []query) (measured, error) {
+// person, for agreement and latency) and, with atDefault, once at the
+// default threshold; then it runs clients concurrent identifies for
+// o.duration.
+func measure(ctx context.Context, o options, s *benchserver.Server, qs []query, atDefault bool) (measured, error) {
 	var m measured
 	t0 := time.Now()
 	if _, err := identify(ctx, s, qs[0].faceID, "0"); err != nil { // builds the index on a cold node
@@ -287,6 +288,9 @@ func measure(ctx context.Context, o options, s *benchserver.Server, qs []query) 
 			return m, err
 		}
 		m.top[i] = top
+		if !atDefault {
+			continue
+		}
 		top, err = identify(ctx, s, q.faceID, "")
 		if err != nil {
 			return m, err
