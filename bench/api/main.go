@@ -29,7 +29,19 @@
 //
 //	go run ./bench/api -db "$FACESNAP_TEST_POSTGRES_URL" -nodes 2 -enrol 0
 //
-// See BENCHMARKS.md ("API throughput") for figures.
+// Unless -baseline=false, each phase is followed by its baseline, in the
+// same run with the same load generator, and the ratio is printed:
+//
+//   - GET person against a minimal net/http server (this program run
+//     again as a child process) that answers the same route and key
+//     header with the very bytes facesnap answered, with no store, no
+//     account lookup and no logs or metrics;
+//   - enrolment against the store's calls of an enrolment (PersonCreate,
+//     PersonGet, FaceAdd) made from as many goroutines in a fresh store
+//     of the same kind, with no HTTP.
+//
+// See BENCHMARKS.md ("API throughput" and "Throughput against
+// baselines") for figures.
 package main
 
 import (
@@ -46,6 +58,7 @@ import (
 	"image/jpeg"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -79,6 +92,7 @@ type options struct {
 	wrkThreads      int
 	db              string
 	nodes           int
+	baseline        bool
 }
 
 func main() {
@@ -97,7 +111,15 @@ func main() {
 	flag.StringVar(&o.models, "models", "", "face engine weights for the server (default: none, so add-face keeps the targetFace rectangle and computes no descriptor, which with weights costs tens of ms of CPU a face)")
 	flag.StringVar(&o.db, "db", "", "PostgreSQL database (postgres://…) for the servers' state, in a schema of its own; default: SQLite in the data directory")
 	flag.IntVar(&o.nodes, "nodes", 1, "servers on the -db database; connections go to them round robin")
+	flag.BoolVar(&o.baseline, "baseline", true, "after each phase, run its baseline in the same run: GET against a minimal net/http server replaying facesnap's answers, enrolment as the store's calls alone")
 	flag.Parse()
+	if len(os.Args) == 3 && os.Args[1] == baselineArg {
+		if err := serveBaseline(os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, "api baseline:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	o.enrol = min(o.enrol, 10000)
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "api:", err)
@@ -189,8 +211,14 @@ func run(ctx context.Context, o options) error {
 			return expect(status, err, 200)
 		}}
 	if o.gets > 0 {
-		if err := get.run(addrs, pids); err != nil {
+		got, err := get.run(addrs, pids)
+		if err != nil {
 			return err
+		}
+		if o.baseline {
+			if err := getBaseline(o, addr, ids, reqs, got); err != nil {
+				return err
+			}
 		}
 	}
 	if o.wrk > 0 {
@@ -210,7 +238,44 @@ func run(ctx context.Context, o options) error {
 			_, err := enrolOne(c, "enrol", fmt.Sprintf("person %d", seq.Add(1)), img)
 			return err
 		}}
-	return enrol.run(addrs, pids)
+	got, err := enrol.run(addrs, pids)
+	if err != nil || !o.baseline {
+		return err
+	}
+	base, err := storeEnrol(ctx, o)
+	if err != nil {
+		return err
+	}
+	ratio("enrolment against the store alone", got, base)
+	return nil
+}
+
+// getBaseline runs the GET phase again, the same load generator and
+// requests, against a minimal net/http server that replays facesnap's
+// answers, and prints the ratio of got to it.
+func getBaseline(o options, addr string, ids []string, reqs [][]byte, got result) error {
+	answers, err := captureAnswers(addr, ids, reqs)
+	if err != nil {
+		return err
+	}
+	bs, err := startBaseline(o.dir, answers)
+	if err != nil {
+		return err
+	}
+	defer bs.Stop()
+	var next atomic.Int64
+	p := phase{name: "GET person, baseline net/http", n: o.gets, clients: o.clients, limit: o.limit,
+		do: func(c *conn) error {
+			i := next.Add(1)
+			status, _, err := c.roundTrip(reqs[int(i)%len(reqs)])
+			return expect(status, err, 200)
+		}}
+	base, err := p.run([]string{strings.TrimPrefix(bs.Endpoint, "http://")}, []int{bs.Pid})
+	if err != nil {
+		return err
+	}
+	ratio("GET person against the net/http baseline", got, base)
+	return nil
 }
 
 // runWrk runs the GET phase with wrk: a Lua script sends the key and
@@ -288,7 +353,7 @@ func populate(addr string, o options, img faceImage) ([]string, error) {
 			ids[i] = id
 			return nil
 		}}
-	if err := p.run([]string{addr}, nil); err != nil {
+	if _, err := p.run([]string{addr}, nil); err != nil {
 		return nil, err
 	}
 	if slices.Contains(ids, "") {
@@ -409,7 +474,7 @@ type phase struct {
 
 // run spreads the connections over addrs round robin; the server CPU is
 // that of all pids.
-func (p phase) run(addrs []string, pids []int) error {
+func (p phase) run(addrs []string, pids []int) (result, error) {
 	serverCPU := func() (d time.Duration) {
 		for _, pid := range pids {
 			d += benchserver.CPU(pid)
@@ -420,7 +485,7 @@ func (p phase) run(addrs []string, pids []int) error {
 	for i := range conns {
 		c, err := dial(addrs[i%len(addrs)])
 		if err != nil {
-			return err
+			return result{}, err
 		}
 		defer c.Close()
 		conns[i] = c
@@ -451,29 +516,70 @@ func (p phase) run(addrs []string, pids []int) error {
 	elapsed := time.Since(start)
 	srvCPU, cliCPU := serverCPU()-srvCPU0, cputime.Self()-cliCPU0
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("%s: %w", p.name, err)
+		return result{}, fmt.Errorf("%s: %w", p.name, err)
 	}
+	r := phaseResult{name: p.name, lat: lat, elapsed: elapsed, clients: p.clients, servers: len(addrs), srvCPU: srvCPU, cliCPU: cliCPU}
 	if p.quiet {
-		return nil
+		return result{}, nil
 	}
-	all := slices.Concat(lat...)
+	if len(slices.Concat(lat...)) == 0 {
+		return result{}, fmt.Errorf("%s: no request finished in %v", p.name, p.limit)
+	}
+	return r.report(), nil
+}
+
+// phaseResult is what a phase measured.
+type phaseResult struct {
+	name           string
+	lat            [][]time.Duration // per connection or goroutine
+	elapsed        time.Duration
+	clients        int
+	servers        int // 0: no server process (a store-only baseline)
+	srvCPU, cliCPU time.Duration
+}
+
+// result is a phase's throughput and server CPU per operation.
+type result struct {
+	rate   float64       // operations/s
+	cpuOp  time.Duration // server (or store-only process) CPU per operation
+	cliCPU time.Duration // load generator's CPU per operation
+}
+
+// report prints the phase's line and returns its figures.
+func (r phaseResult) report() result {
+	all := slices.Concat(r.lat...)
 	slices.Sort(all)
 	n := len(all)
 	if n == 0 {
-		return fmt.Errorf("%s: no request finished in %v", p.name, p.limit)
+		return result{}
 	}
 	pct := func(q float64) time.Duration { return all[min(n-1, int(q*float64(n)))] }
-	fmt.Printf("%s: %d in %.2f s, %d connections to %d server(s): %.0f/s, p50 %v, p99 %v; CPU per op: server %.1f µs, client %.1f µs\n",
-		p.name, n, elapsed.Seconds(), p.clients, len(addrs), float64(n)/elapsed.Seconds(),
-		pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond),
-		float64(srvCPU.Microseconds())/float64(n), float64(cliCPU.Microseconds())/float64(n))
-	return nil
+	res := result{rate: float64(n) / r.elapsed.Seconds(), cpuOp: r.srvCPU / time.Duration(n), cliCPU: r.cliCPU / time.Duration(n)}
+	where := fmt.Sprintf("%d connections to %d server(s)", r.clients, r.servers)
+	cpu := fmt.Sprintf("server %.1f µs, client %.1f µs", us(res.cpuOp), us(res.cliCPU))
+	if r.servers == 0 {
+		where = fmt.Sprintf("%d goroutines, no HTTP", r.clients)
+		cpu = fmt.Sprintf("process %.1f µs", us(res.cpuOp))
+	}
+	fmt.Printf("%s: %d in %.2f s, %s: %.0f/s, p50 %v, p99 %v; CPU per op: %s\n",
+		r.name, n, r.elapsed.Seconds(), where, res.rate,
+		pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), cpu)
+	return res
+}
+
+func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
+
+// ratio prints facesnap's figures against a baseline's of the same run.
+func ratio(what string, got, base result) {
+	fmt.Printf("%s: facesnap/baseline throughput %.2f; CPU per op %.1f µs against %.1f µs (%.2fx)\n",
+		what, got.rate/base.rate, us(got.cpuOp), us(base.cpuOp), float64(got.cpuOp)/float64(base.cpuOp))
 }
 
 // conn is one keep-alive HTTP/1.1 connection.
 type conn struct {
 	net.Conn
-	r *bufio.Reader
+	r      *bufio.Reader
+	header http.Header // when not nil, roundTrip adds the answer's headers
 }
 
 func dial(addr string) (*conn, error) {
@@ -529,7 +635,11 @@ func (c *conn) roundTrip(req []byte) (int, []byte, error) {
 		if len(h) <= 2 {
 			break
 		}
-		if name, v, ok := bytes.Cut(h, []byte(":")); ok && strings.EqualFold(string(name), "Content-Length") {
+		name, v, ok := bytes.Cut(h, []byte(":"))
+		if ok && c.header != nil {
+			c.header.Add(string(name), string(bytes.TrimSpace(v)))
+		}
+		if ok && strings.EqualFold(string(name), "Content-Length") {
 			if length, err = strconv.Atoi(string(bytes.TrimSpace(v))); err != nil {
 				return 0, nil, fmt.Errorf("bad Content-Length %q", v)
 			}

@@ -29,6 +29,13 @@ type Server struct {
 func Start(bin, accounts string, args ...string) (*Server, error) {
 	cmd := exec.Command(bin, append([]string{"serve", "--listen", "127.0.0.1:0", "--log-level", "warn"}, args...)...)
 	cmd.Env = append(os.Environ(), "FACESNAP_ACCOUNTS="+accounts)
+	return StartCommand(cmd)
+}
+
+// StartCommand runs cmd, a server that prints "facesnap listening on
+// http://HOST:PORT" on its standard output once it listens (a baseline
+// server of the benchmarks does the same), and waits 30 s at most for it.
+func StartCommand(cmd *exec.Cmd) (*Server, error) {
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
