@@ -30,6 +30,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,6 +49,12 @@ var modelsDir string
 // dbBase and storeURL are -db and -store.
 var dbBase, storeURL string
 
+// withBaselines and bulkBatch are -baseline and -bulk-batch.
+var (
+	withBaselines bool
+	bulkBatch     int
+)
+
 const (
 	keyA  = "benchkeysource000000000000000000"
 	keyB  = "benchkeytarget000000000000000000"
@@ -64,7 +71,16 @@ func main() {
 	flag.StringVar(&modelsDir, "models", "", "face engine weights for the servers (default: none, so the servers start without the engine, whose weights take no part in take and apply but add to RSS)")
 	flag.StringVar(&dbBase, "db", "", "PostgreSQL database (postgres://…) for both regions, each in a schema of its own; default: SQLite in each region's data directory")
 	flag.StringVar(&storeURL, "store", "", "snapshot store shared by the regions: a directory or s3://BUCKET?endpoint=…&region=…; default: a directory in the work directory")
+	flag.BoolVar(&withBaselines, "baseline", true, "after the take and the apply, run their baselines in the same run: the snapshot file's read and verify alone, the store's bulk load of its records, the store's dump to a local file")
+	flag.IntVar(&bulkBatch, "bulk-batch", 100000, "records per CollectionLoad call in the bulk-load baseline")
 	flag.Parse()
+	if len(os.Args) > 1 && os.Args[1] == baselineArg {
+		if err := runBaselineStep(context.Background(), os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "snapshots baseline:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(context.Background(), *persons, *faces, *bin, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "snapshots:", err)
 		os.Exit(1)
@@ -115,7 +131,8 @@ func run(ctx context.Context, persons, faces int, bin, dir string) error {
 	}
 
 	t0 := time.Now()
-	if err := populate(ctx, bin, dataA, dbA, persons, faces); err != nil {
+	account, err := populate(ctx, bin, dataA, dbA, persons, faces)
+	if err != nil {
 		return fmt.Errorf("populate: %w", err)
 	}
 	fmt.Printf("built %d persons x %d faces in %v\n", persons, faces, time.Since(t0).Round(time.Millisecond))
@@ -157,18 +174,58 @@ func run(ctx context.Context, persons, faces int, bin, dir string) error {
 	fmt.Printf("| %d | %d | %s | %.2f s | %.2f s | %.0f MiB | %.2f s | %.2f s | %.0f MiB |\n",
 		persons, persons*faces, size, takeTime.Seconds(), cpuA.Seconds(), rssA,
 		applyTime.Seconds(), cpuB.Seconds(), rssB)
+	if !withBaselines {
+		return nil
+	}
+	a.Stop()
+	b.Stop() // the servers sit idle, but the baselines get the machine alone
+	return baselines(filepath.Join(store, "snapshots", snapID, "data"), dir, dataA, dbA, account,
+		figure{wall: takeTime, cpu: cpuA, rssMiB: rssA}, figure{wall: applyTime, cpu: cpuB, rssMiB: rssB})
+}
+
+// baselines runs the take's and the apply's baselines and prints them
+// beside the server's figures, with the ratios.
+func baselines(file, dir, dataA, dbA, account string, take, apply figure) error {
+	source, target := filepath.Join(dataA, "facesnap.db"), filepath.Join(dir, "bulk")
+	if dbA != "" {
+		source, target = dbA, dbBase
+	}
+	dump, err := baseline(stepDump, source, account, filepath.Join(dir, "dump.snap"))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("take:  %v\ndump baseline (store dump + snapfile write + fsync, no HTTP): %v\n", take, dump)
+	fmt.Printf("take / dump: wall %.2fx, CPU %.2fx\n", ratio(take.wall, dump.wall), ratio(take.cpu, dump.cpu))
+	if _, err := os.Stat(file); err != nil {
+		fmt.Println("apply baselines skipped: they read the snapshot file from a directory snapshot store")
+		return nil
+	}
+	read, err := baseline(stepRead, file)
+	if err != nil {
+		return err
+	}
+	load, err := baseline(stepLoad, file, target, strconv.Itoa(bulkBatch))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("apply: %v\nread baseline (snapfile read + verify): %v\nbulk-load baseline (read + CollectionLoad of %d records a call + publish): %v\n",
+		apply, read, bulkBatch, load)
+	fmt.Printf("apply / bulk load: wall %.2fx, CPU %.2fx; apply / read: wall %.2fx\n",
+		ratio(apply.wall, load.wall), ratio(apply.cpu, load.cpu), ratio(apply.wall, read.wall))
 	return nil
 }
+
+func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
 
 // populate creates the account and a LargePersonGroup of synthetic persons
 // and faces (128-float features, userData) through the store's bulk path:
 // the SQLite database in data, or the PostgreSQL one at dbURL.
-func populate(ctx context.Context, bin, data, dbURL string, persons, faces int) error {
+func populate(ctx context.Context, bin, data, dbURL string, persons, faces int) (string, error) {
 	// The account is created by the server itself from FACESNAP_ACCOUNTS:
 	// start and stop it once so its name is the one the server derives.
 	s, err := start(bin, data, dbURL, filepath.Join(data, "unused-store"), keyA+"="+subA)
 	if err != nil {
-		return err
+		return "", err
 	}
 	s.Stop()
 	var db facesnap.Store
@@ -178,12 +235,12 @@ func populate(ctx context.Context, bin, data, dbURL string, persons, faces int) 
 		db, err = sqlite.Open(ctx, filepath.Join(data, "facesnap.db"))
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer db.Close()
 	accts, err := db.AccountList(ctx)
 	if err != nil || len(accts) != 1 {
-		return fmt.Errorf("want one account, got %d (%v)", len(accts), err)
+		return "", fmt.Errorf("want one account, got %d (%v)", len(accts), err)
 	}
 	ref := facesnap.CollectionRef{Account: accts[0].Name, Kind: facesnap.KindLargePersonGroup, ID: group}
 	owner := "bench-populate"
@@ -193,7 +250,7 @@ func populate(ctx context.Context, bin, data, dbURL string, persons, faces int) 
 			RecognitionModel: facesnap.DefaultRecognitionModel, CreatedAt: now},
 		Owner: owner,
 	}); err != nil {
-		return err
+		return "", err
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	var batch facesnap.CollectionLoadParams
@@ -212,12 +269,12 @@ func populate(ctx context.Context, bin, data, dbURL string, persons, faces int) 
 		}
 		if len(batch.Faces) >= 5000 || i == persons-1 {
 			if err := db.CollectionLoad(ctx, batch); err != nil {
-				return err
+				return "", err
 			}
 			batch.Persons, batch.Faces = batch.Persons[:0], batch.Faces[:0]
 		}
 	}
-	return db.CollectionPublish(ctx, facesnap.CollectionPublishParams{Ref: ref, Owner: owner, Training: facesnap.Training{
+	return ref.Account, db.CollectionPublish(ctx, facesnap.CollectionPublishParams{Ref: ref, Owner: owner, Training: facesnap.Training{
 		Status: facesnap.TrainingSucceeded, CreatedAt: now, LastActionAt: now, LastSuccessAt: now, TrainedSeq: seq,
 	}})
 }
