@@ -15,6 +15,16 @@
 //
 //	go run ./bench/snapshots -persons 100000 -faces 10 -db "$FACESNAP_TEST_POSTGRES_URL" -store "$FACESNAP_TEST_S3_URL"
 //
+// Unless -baseline=false, the take and the apply are followed by their
+// baselines, each in a child process (this program again) measured for
+// wall time, CPU and its own peak RSS, and the ratios are printed: the
+// store's dump through the snapfile encoder into a local file (a take
+// without HTTP, operation or snapshot store); the snapshot file's read
+// and verify alone; and the store's bulk load of the file's records into
+// a fresh store of the same kind, -bulk-batch records a call (an apply
+// without HTTP, operation or the apply's batch limit). The apply
+// baselines need a directory snapshot store (no -store s3://…).
+//
 // See BENCHMARKS.md for figures.
 package main
 
