@@ -43,6 +43,26 @@ func (s *store) PersonCreate(ctx context.Context, p facesnap.PersonCreateParams)
 // consistent: no row means no collection, a NULL person no person, and
 // each row carries one face id in add order.
 func (s *store) PersonGet(ctx context.Context, ref facesnap.CollectionRef, personID string) (facesnap.Person, error) {
+	if s.tx != nil {
+		return s.personGet(ctx, ref, personID)
+	}
+	k := personKey{ref.Account, string(ref.Kind), ref.ID, personID}
+	p, ok, v, err := s.persons.get(ctx, k)
+	if err != nil {
+		// Without a version nothing can be cached or trusted: read.
+		return s.personGet(ctx, ref, personID)
+	}
+	if ok {
+		return p, nil
+	}
+	p, err = s.personGet(ctx, ref, personID)
+	if err == nil {
+		s.persons.put(k, p, v)
+	}
+	return p, err
+}
+
+func (s *store) personGet(ctx context.Context, ref facesnap.CollectionRef, personID string) (facesnap.Person, error) {
 	rows, err := s.reader().QueryContext(ctx, sqlPersonGet, personID, ref.Account, ref.Kind, ref.ID)
 	if err != nil {
 		return facesnap.Person{}, err

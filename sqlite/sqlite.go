@@ -170,7 +170,22 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
 	ckdb.SetMaxOpenConns(1)
-	return &DB{store{write: write, read: read, wps: wps, rps: rps, ckpt: startCheckpointer(ckdb)}}, nil
+	watch, err := sql.Open("sqlite", path+"?"+rq.Encode())
+	var persons *personCache
+	if err == nil {
+		if persons, err = newPersonCache(ctx, watch); err != nil {
+			watch.Close()
+		}
+	}
+	if err != nil {
+		ckdb.Close()
+		rps.close()
+		wps.close()
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	return &DB{store{write: write, read: read, wps: wps, rps: rps, ckpt: startCheckpointer(ckdb), persons: persons}}, nil
 }
 
 // walAutoCheckpoint is SQLite's default wal_autocheckpoint, which the
@@ -409,13 +424,15 @@ type store struct {
 	rps   prepared
 	ckpt  *checkpointer
 	tx    *txq
+	// persons caches PersonGet outside transactions (personcache.go).
+	persons *personCache
 }
 
 func (s *store) Close() error {
 	if s.tx != nil {
 		return errors.New("sqlite: Close inside InTx")
 	}
-	return errors.Join(s.ckpt.close(), s.rps.close(), s.wps.close(), s.read.Close(), s.write.Close())
+	return errors.Join(s.ckpt.close(), s.persons.close(), s.rps.close(), s.wps.close(), s.read.Close(), s.write.Close())
 }
 
 func (s *store) InTx(ctx context.Context, fn func(facesnap.Store) error) error {
