@@ -124,11 +124,10 @@ func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, pro
 		return fmt.Errorf("reserve target: %w", err)
 	}
 
-	// The file is decoded in a goroutine of its own while the store loads
-	// the batch before: the store's writer is the apply's limit, and
-	// decoding and checking the records beside it (a twentieth of an apply's
-	// CPU) take that off its path. Two batches circulate, so memory stays
-	// flat.
+	// The file is decoded and its records checked in a goroutine of its
+	// own while the store loads the batch before: the store's one writer
+	// is the apply's limit, and this work (a twentieth of an apply's CPU)
+	// leaves its path. Two batches circulate, so memory stays flat.
 	batches, readErr := readBatches(ctx, r, check, snap.ID)
 	// On every return the decoder has stopped: r and rc close after it.
 	defer func() { batches.stop(); _ = readErr() }()
