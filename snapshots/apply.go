@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 
 	"facesnap"
 	"facesnap/operations"
@@ -124,16 +123,14 @@ func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, pro
 		return fmt.Errorf("reserve target: %w", err)
 	}
 
-	// The file is decoded and its records checked in a goroutine of its
-	// own while the store loads the batch before: the store's one writer
-	// is the apply's limit, and this work (a twentieth of an apply's CPU)
-	// leaves its path. Two batches circulate, so memory stays flat.
-	batches, readErr := readBatches(ctx, r, check, snap.ID)
-	// On every return the decoder has stopped: r and rc close after it.
-	defer func() { batches.stop(); _ = readErr() }()
+	var batch facesnap.CollectionLoadParams
+	batch.Ref, batch.Owner = args.Target, owner
 	var done int64
-	for b := range batches.full {
-		err := w.Store.CollectionLoad(ctx, facesnap.CollectionLoadParams{Ref: args.Target, Owner: owner, Persons: b.persons, Faces: b.faces})
+	flush := func() error {
+		if len(batch.Persons)+len(batch.Faces) == 0 {
+			return nil
+		}
+		err := w.Store.CollectionLoad(ctx, batch)
 		// A duplicate face id or sequence number breaks the store's keys;
 		// it is the file's fault, and a retry would meet it again.
 		var exists *facesnap.ExistsError
@@ -143,11 +140,35 @@ func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, pro
 		if err != nil {
 			return fmt.Errorf("load target: %w", err)
 		}
-		done += int64(len(b.persons) + len(b.faces))
+		done += int64(len(batch.Persons) + len(batch.Faces))
 		progress.Set(done, total)
-		batches.free <- b
+		batch.Persons, batch.Faces = batch.Persons[:0], batch.Faces[:0]
+		return nil
 	}
-	if err := readErr(); err != nil {
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return corrupted(snap.ID, err)
+		}
+		if err := check.check(rec); err != nil {
+			return corrupted(snap.ID, err)
+		}
+		switch {
+		case rec.Person != nil:
+			batch.Persons = append(batch.Persons, *rec.Person)
+		case rec.Face != nil:
+			batch.Faces = append(batch.Faces, *rec.Face)
+		}
+		if len(batch.Persons)+len(batch.Faces) >= applyBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
 		return err
 	}
 	// The file is whole (Next checked its trailer); it must also be the
@@ -156,92 +177,6 @@ func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, pro
 		return operations.Fail("Apply failed: snapshot %s is corrupted: its checksum does not match the one recorded at take.", snap.ID)
 	}
 	return w.Store.CollectionPublish(ctx, facesnap.CollectionPublishParams{Ref: args.Target, Owner: owner, Training: training})
-}
-
-// recordBatch is one load transaction's records.
-type recordBatch struct {
-	persons []facesnap.Person
-	faces   []facesnap.Face
-}
-
-// batchPipe carries batches from the decoding goroutine to the loader:
-// full ones one way, emptied ones back.
-type batchPipe struct {
-	full chan *recordBatch // closed when decoding ends
-	free chan *recordBatch
-	quit chan struct{}
-	once sync.Once
-}
-
-// stop tells the decoder that nobody reads any more.
-func (p *batchPipe) stop() { p.once.Do(func() { close(p.quit) }) }
-
-// readBatches decodes r into batches of applyBatch records. The func it
-// returns, called once full is drained, says why decoding ended (nil at
-// the file's verified end).
-func readBatches(ctx context.Context, r *snapfile.Reader, check *recordCheck, snapID string) (*batchPipe, func() error) {
-	p := &batchPipe{full: make(chan *recordBatch), free: make(chan *recordBatch, 2), quit: make(chan struct{})}
-	p.free <- &recordBatch{}
-	p.free <- &recordBatch{}
-	var err error
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		defer close(p.full)
-		err = decodeBatches(ctx, r, check, snapID, p)
-	}()
-	return p, func() error { <-finished; return err }
-}
-
-func decodeBatches(ctx context.Context, r *snapfile.Reader, check *recordCheck, snapID string, p *batchPipe) error {
-	var b *recordBatch
-	send := func() error {
-		select {
-		case p.full <- b:
-			b = nil
-			return nil
-		case <-p.quit:
-			return errors.New("apply stopped")
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	for {
-		if b == nil {
-			select {
-			case b = <-p.free:
-				b.persons, b.faces = b.persons[:0], b.faces[:0]
-			case <-p.quit:
-				return errors.New("apply stopped")
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		rec, err := r.Next()
-		if err == io.EOF {
-			if len(b.persons)+len(b.faces) > 0 {
-				return send()
-			}
-			return nil
-		}
-		if err != nil {
-			return corrupted(snapID, err)
-		}
-		if err := check.check(rec); err != nil {
-			return corrupted(snapID, err)
-		}
-		switch {
-		case rec.Person != nil:
-			b.persons = append(b.persons, *rec.Person)
-		case rec.Face != nil:
-			b.faces = append(b.faces, *rec.Face)
-		}
-		if len(b.persons)+len(b.faces) >= applyBatch {
-			if err := send(); err != nil {
-				return err
-			}
-		}
-	}
 }
 
 func corrupted(id string, err error) error {
