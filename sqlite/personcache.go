@@ -11,16 +11,15 @@ import (
 )
 
 // personCache keeps recent PersonGet answers, the API's hot read: reading
-// a person from SQLite was a third of a GET person's server CPU, more
-// than everything else but the socket write (BENCHMARKS.md, "Throughput
-// against baselines").
+// a person from SQLite was a third of a GET person's server CPU, its
+// largest single cost (BENCHMARKS.md, "Throughput against baselines").
 //
-// It stays exact through writes from anywhere: this process's writer,
-// another process on the same file (the facesnap account commands), or a
-// checkpoint. Its entries hold while the database's data_version, read on
-// a connection of its own that never writes, stays the same; SQLite
-// changes it whenever another connection commits. A read first waits for
-// a data_version read that began after it arrived (gate), so a read never
+// It stays exact through writes from anywhere: this process's writer or
+// another process on the same file (the facesnap account commands). Its
+// entries hold while the database's data_version, read on a connection
+// of its own that never writes, stays the same; SQLite changes it
+// whenever another connection commits. A read first waits for a
+// data_version read that began after it arrived (gate), so a read never
 // answers from before a commit that had returned when it started. One
 // data_version read serves every read that queued during the previous
 // one, so under load its cost is shared.
