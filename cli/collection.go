@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -83,8 +82,7 @@ func (m *Main) groupCommand() *cobra.Command {
 			if o.output == "json" {
 				return writeJSON(m.Stdout, groups)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tRECOGNITION MODEL")
+			tw := newTable(m.Stdout, "ID\tNAME\tRECOGNITION MODEL")
 			for _, g := range groups {
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", g.ID, g.Name, g.RecognitionModel)
 			}

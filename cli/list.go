@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -43,8 +42,7 @@ func (m *Main) personListCommand(o *apiOptions) *cobra.Command {
 			if o.output == "json" {
 				return writeJSON(m.Stdout, list)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "PERSON ID\tNAME\tFACES\tUSER DATA")
+			tw := newTable(m.Stdout, "PERSON ID\tNAME\tFACES\tUSER DATA")
 			for _, p := range list {
 				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", p.PersonID, p.Name, len(p.PersistedFaceIDs), p.UserData)
 			}
@@ -89,8 +87,7 @@ func (m *Main) faceListCommand(o *apiOptions) *cobra.Command {
 			if o.output == "json" {
 				return writeJSON(m.Stdout, faces)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "PERSON ID\tPERSISTED FACE ID\tUSER DATA")
+			tw := newTable(m.Stdout, "PERSON ID\tPERSISTED FACE ID\tUSER DATA")
 			for _, f := range faces {
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", orDash(f.PersonID), f.PersistedFaceID, f.UserData)
 			}

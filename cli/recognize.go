@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -124,8 +123,7 @@ func (m *Main) faceIdentifyCommand(o *apiOptions) *cobra.Command {
 			if o.output == "json" {
 				return writeJSON(m.Stdout, out)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "FACE ID\tRECTANGLE\tPERSON ID\tNAME\tCONFIDENCE")
+			tw := newTable(m.Stdout, "FACE ID\tRECTANGLE\tPERSON ID\tNAME\tCONFIDENCE")
 			for _, f := range out {
 				if len(f.Candidates) == 0 {
 					fmt.Fprintf(tw, "%s\t%s\t-\t(unknown)\t-\n", f.FaceID, rectString(f.FaceRectangle))
@@ -278,8 +276,7 @@ func (m *Main) faceFindSimilarCommand(o *apiOptions) *cobra.Command {
 			if o.output == "json" {
 				return writeJSON(m.Stdout, similar)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "PERSISTED FACE ID\tCONFIDENCE")
+			tw := newTable(m.Stdout, "PERSISTED FACE ID\tCONFIDENCE")
 			for _, s := range similar {
 				fmt.Fprintf(tw, "%s\t%.3f\n", s.PersistedFaceID, s.Confidence)
 			}
@@ -351,8 +348,7 @@ func (m *Main) faceGroupCommand(o *apiOptions) *cobra.Command {
 			if o.output == "json" {
 				return writeJSON(m.Stdout, out)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "GROUP\tFACE ID\tFILE\tRECTANGLE")
+			tw := newTable(m.Stdout, "GROUP\tFACE ID\tFILE\tRECTANGLE")
 			for i, g := range out.Groups {
 				for _, f := range g {
 					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i+1, f.FaceID, f.File, rectString(f.FaceRectangle))

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -210,8 +209,7 @@ func (m *Main) snapshotListCommand(o *apiOptions) *cobra.Command {
 			if o.output == "json" {
 				return writeJSON(m.Stdout, list)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tTYPE\tCREATED\tAPPLY SCOPE")
+			tw := newTable(m.Stdout, "ID\tTYPE\tCREATED\tAPPLY SCOPE")
 			for _, s := range list {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Type, s.CreatedTime, strings.Join(s.ApplyScope, ","))
 			}
