@@ -48,6 +48,18 @@ func (f *fakeAPI) serve(t *testing.T) string {
 	mux.HandleFunc("GET /face/v1.0/persongroups/staff/persons/"+ann, func(w http.ResponseWriter, r *http.Request) {
 		reply(w, 200, `{"personId":"`+ann+`","name":"ann","persistedFaceIds":[]}`)
 	})
+	mux.HandleFunc("GET /face/v1.0/largepersongroups/staff", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, `{"largePersonGroupId":"staff","name":"staff","recognitionModel":"recognition_04"}`)
+	})
+	mux.HandleFunc("GET /face/v1.0/facelists/pets", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, `{"faceListId":"pets","name":"pets","recognitionModel":"recognition_04"}`)
+	})
+	mux.HandleFunc("POST /face/v1.0/verify", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, `{"isIdentical":true,"confidence":0.8}`)
+	})
+	mux.HandleFunc("POST /face/v1.0/findsimilars", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, `[{"persistedFaceId":"`+ann+`","confidence":0.7}]`)
+	})
 	mux.HandleFunc("POST /face/v1.0/persongroups/staff/train", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusAccepted)
 	})
@@ -110,6 +122,24 @@ func TestRecognitionCommands(t *testing.T) {
 			args:     []string{"detect", image},
 			stdout:   []string{"c5c24a82-6845-4031-9d5d-978df9175426  394,54,78,78", "20,10,40,41"},
 			requests: []string{"POST /face/v1.0/detect?returnRecognitionModel=true <image>"},
+		},
+		{
+			name:   "VerifyLargePersonGroup",
+			args:   []string{"face", "verify", "--type", "LargePersonGroup", "--group", "staff", "--person", "ann", "C5C24A82-6845-4031-9D5D-978DF9175426"},
+			stdout: []string{"identical:  true", "confidence: 0.800"},
+			requests: []string{
+				"GET /face/v1.0/largepersongroups/staff?returnRecognitionModel=true",
+				`POST /face/v1.0/verify {"faceId":"c5c24a82-6845-4031-9d5d-978df9175426","largePersonGroupId":"staff","personId":"ann"}`,
+			},
+		},
+		{
+			name:   "FindSimilarFaceList",
+			args:   []string{"face", "find-similar", "--type", "FaceList", "--group", "pets", "c5c24a82-6845-4031-9d5d-978df9175426"},
+			stdout: []string{"25985303-c537-4467-b41d-bdb45cd95ca1  0.700"},
+			requests: []string{
+				"GET /face/v1.0/facelists/pets?returnRecognitionModel=true",
+				`POST /face/v1.0/findsimilars {"faceId":"c5c24a82-6845-4031-9d5d-978df9175426","faceListId":"pets","mode":"matchPerson"}`,
+			},
 		},
 		{
 			name:     "TrainWait",
