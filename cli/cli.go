@@ -159,3 +159,12 @@ func personsOf(c *client.Client, t client.SnapshotObjectType, group string) (per
 	}
 	return client.Persons{}, false
 }
+
+// needPersons is personsOf for the commands that work on persons, where
+// another type is a usage error.
+func needPersons(c *client.Client, t client.SnapshotObjectType, group string) (client.Persons, error) {
+	if persons, ok := personsOf(c, t, group); ok {
+		return persons, nil
+	}
+	return client.Persons{}, usageErrorf("--type %s has no persons: use PersonGroup or LargePersonGroup", t)
+}

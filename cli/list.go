@@ -28,9 +28,9 @@ func (m *Main) personListCommand(o *apiOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			persons, ok := personsOf(c, t, group)
-			if !ok {
-				return usageErrorf("--type %s has no persons: use PersonGroup or LargePersonGroup", t)
+			persons, err := needPersons(c, t, group)
+			if err != nil {
+				return err
 			}
 			list := []client.Person{}
 			for p, err := range persons.All(cmd.Context()) {

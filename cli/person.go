@@ -35,9 +35,9 @@ func (m *Main) personCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			persons, ok := personsOf(c, t, group)
-			if !ok {
-				return usageErrorf("--type %s has no persons: use PersonGroup or LargePersonGroup", t)
+			persons, err := needPersons(c, t, group)
+			if err != nil {
+				return err
 			}
 			p, err := persons.Create(cmd.Context(), body)
 			if err != nil {

@@ -68,9 +68,9 @@ func (m *Main) faceIdentifyCommand(o *apiOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			persons, ok := personsOf(c, t, group)
-			if !ok {
-				return usageErrorf("--type %s has no persons: use PersonGroup or LargePersonGroup (find-similar searches face lists)", t)
+			persons, err := needPersons(c, t, group)
+			if err != nil {
+				return fmt.Errorf("%w (find-similar searches face lists)", err)
 			}
 			model, err := collectionModel(ctx, c, t, group)
 			if err != nil {
@@ -173,8 +173,8 @@ or an image file holding exactly one face.`,
 				if err != nil {
 					return err
 				}
-				if _, ok := personsOf(c, t, group); !ok {
-					return usageErrorf("--type %s has no persons: use PersonGroup or LargePersonGroup", t)
+				if _, err := needPersons(c, t, group); err != nil {
+					return err
 				}
 				gm, err := collectionModel(ctx, c, t, group)
 				if err != nil {
