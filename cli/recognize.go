@@ -32,6 +32,17 @@ func collectionModel(ctx context.Context, c *client.Client, t client.SnapshotObj
 	}
 }
 
+// idFields fills the pair of id fields a recognition request names its
+// collection by (personGroupId or largePersonGroupId, faceListId or
+// largeFaceListId): id goes in the first when small, in the second
+// otherwise, and the other stays empty, which the JSON leaves out.
+func idFields(small bool, id string) (first, second string) {
+	if small {
+		return id, ""
+	}
+	return "", id
+}
+
 // identifiedFace is one face of face identify's answer.
 type identifiedFace struct {
 	FaceID        string              `json:"faceId"`
@@ -81,11 +92,7 @@ func (m *Main) faceIdentifyCommand(o *apiOptions) *cobra.Command {
 				return err
 			}
 			req := client.IdentifyRequest{MaxNumOfCandidatesReturned: max}
-			if t == client.SnapshotPersonGroup {
-				req.PersonGroupID = group
-			} else {
-				req.LargePersonGroupID = group
-			}
+			req.PersonGroupID, req.LargePersonGroupID = idFields(t == client.SnapshotPersonGroup, group)
 			if cmd.Flags().Changed("threshold") {
 				req.ConfidenceThreshold = &threshold
 			}
@@ -185,11 +192,7 @@ or an image file holding exactly one face.`,
 					return err
 				}
 				req := client.VerifyFaceToPersonRequest{FaceID: id, PersonID: person}
-				if t == client.SnapshotPersonGroup {
-					req.PersonGroupID = group
-				} else {
-					req.LargePersonGroupID = group
-				}
+				req.PersonGroupID, req.LargePersonGroupID = idFields(t == client.SnapshotPersonGroup, group)
 				if res, err = c.VerifyFaceToPerson(ctx, req); err != nil {
 					return err
 				}
@@ -261,11 +264,7 @@ func (m *Main) faceFindSimilarCommand(o *apiOptions) *cobra.Command {
 				return err
 			}
 			req := client.FindSimilarRequest{FaceID: id, MaxNumOfCandidatesReturned: max, Mode: client.FindSimilarMatchMode(mode)}
-			if t == client.SnapshotFaceList {
-				req.FaceListID = group
-			} else {
-				req.LargeFaceListID = group
-			}
+			req.FaceListID, req.LargeFaceListID = idFields(t == client.SnapshotFaceList, group)
 			similar, err := c.FindSimilar(ctx, req)
 			if err != nil {
 				return err
