@@ -95,6 +95,17 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// typedClient reads --type and makes the client, which every group
+// subcommand starts with.
+func (m *Main) typedClient(o *apiOptions, typ string) (client.SnapshotObjectType, *client.Client, error) {
+	t, err := parseType(typ)
+	if err != nil {
+		return "", nil, err
+	}
+	c, err := m.client(o)
+	return t, c, err
+}
+
 // newTable starts the aligned columns of a text listing with their
 // header; the caller writes the rows and flushes.
 func newTable(w io.Writer, header string) *tabwriter.Writer {

@@ -36,11 +36,7 @@ func (m *Main) groupCommand() *cobra.Command {
 		Short: "Create a collection",
 		Args:  args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			t, err := parseType(typ)
-			if err != nil {
-				return err
-			}
-			c, err := m.client(o)
+			t, c, err := m.typedClient(o, typ)
 			if err != nil {
 				return err
 			}
@@ -67,11 +63,7 @@ func (m *Main) groupCommand() *cobra.Command {
 		Short: "List the collections of a type",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := parseType(typ)
-			if err != nil {
-				return err
-			}
-			c, err := m.client(o)
+			t, c, err := m.typedClient(o, typ)
 			if err != nil {
 				return err
 			}
@@ -95,11 +87,7 @@ func (m *Main) groupCommand() *cobra.Command {
 		Short: "Delete a collection with its persons and faces",
 		Args:  args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			t, err := parseType(typ)
-			if err != nil {
-				return err
-			}
-			c, err := m.client(o)
+			t, c, err := m.typedClient(o, typ)
 			if err != nil {
 				return err
 			}

@@ -168,11 +168,7 @@ and exits 1 if it failed.`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			ctx := cmd.Context()
-			t, err := parseType(*typ)
-			if err != nil {
-				return err
-			}
-			c, err := m.client(o)
+			t, c, err := m.typedClient(o, *typ)
 			if err != nil {
 				return err
 			}
