@@ -95,15 +95,28 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// typedClient reads --type and makes the client, which every group
-// subcommand starts with.
-func (m *Main) typedClient(o *apiOptions, typ string) (client.SnapshotObjectType, *client.Client, error) {
+// typedClient reads --type and makes the client, which the commands on
+// one type of collection start with. flagErr is the command's own flag
+// mistake, if any (see missingFlags): it is reported after a bad --type
+// and before a missing endpoint or key.
+func (m *Main) typedClient(o *apiOptions, typ string, flagErr error) (client.SnapshotObjectType, *client.Client, error) {
 	t, err := parseType(typ)
 	if err != nil {
 		return "", nil, err
 	}
+	if flagErr != nil {
+		return "", nil, flagErr
+	}
 	c, err := m.client(o)
 	return t, c, err
+}
+
+// missingFlags is the usage error msg when missing is true, else nil.
+func missingFlags(missing bool, msg string) error {
+	if missing {
+		return usageErrorf("%s", msg)
+	}
+	return nil
 }
 
 // newTable starts the aligned columns of a text listing with their

@@ -36,7 +36,7 @@ func (m *Main) groupCommand() *cobra.Command {
 		Short: "Create a collection",
 		Args:  args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			t, c, err := m.typedClient(o, typ)
+			t, c, err := m.typedClient(o, typ, nil)
 			if err != nil {
 				return err
 			}
@@ -63,7 +63,7 @@ func (m *Main) groupCommand() *cobra.Command {
 		Short: "List the collections of a type",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, c, err := m.typedClient(o, typ)
+			t, c, err := m.typedClient(o, typ, nil)
 			if err != nil {
 				return err
 			}
@@ -87,7 +87,7 @@ func (m *Main) groupCommand() *cobra.Command {
 		Short: "Delete a collection with its persons and faces",
 		Args:  args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			t, c, err := m.typedClient(o, typ)
+			t, c, err := m.typedClient(o, typ, nil)
 			if err != nil {
 				return err
 			}

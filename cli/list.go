@@ -17,14 +17,7 @@ func (m *Main) personListCommand(o *apiOptions) *cobra.Command {
 		Short: "List the persons of a person group, with their face counts",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := parseType(typ)
-			if err != nil {
-				return err
-			}
-			if group == "" {
-				return usageErrorf("person list needs --group")
-			}
-			c, err := m.client(o)
+			t, c, err := m.typedClient(o, typ, missingFlags(group == "", "person list needs --group"))
 			if err != nil {
 				return err
 			}
@@ -69,14 +62,7 @@ func (m *Main) faceListCommand(o *apiOptions) *cobra.Command {
 		Short: "List the persisted faces of a collection, or of one person",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := parseType(typ)
-			if err != nil {
-				return err
-			}
-			if group == "" {
-				return usageErrorf("face list needs --group")
-			}
-			c, err := m.client(o)
+			t, c, err := m.typedClient(o, typ, missingFlags(group == "", "face list needs --group"))
 			if err != nil {
 				return err
 			}
@@ -168,7 +154,7 @@ and exits 1 if it failed.`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			ctx := cmd.Context()
-			t, c, err := m.typedClient(o, *typ)
+			t, c, err := m.typedClient(o, *typ, nil)
 			if err != nil {
 				return err
 			}

@@ -24,14 +24,7 @@ func (m *Main) personCommand() *cobra.Command {
 		Short: "Create a person in a person group and print its id",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := parseType(typ)
-			if err != nil {
-				return err
-			}
-			if group == "" || body.Name == "" {
-				return usageErrorf("person add needs --group and --name")
-			}
-			c, err := m.client(o)
+			t, c, err := m.typedClient(o, typ, missingFlags(group == "" || body.Name == "", "person add needs --group and --name"))
 			if err != nil {
 				return err
 			}

@@ -68,14 +68,7 @@ func (m *Main) faceIdentifyCommand(o *apiOptions) *cobra.Command {
 		Args:  args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			ctx := cmd.Context()
-			t, err := parseType(typ)
-			if err != nil {
-				return err
-			}
-			if group == "" {
-				return usageErrorf("face identify needs --group")
-			}
-			c, err := m.client(o)
+			t, c, err := m.typedClient(o, typ, missingFlags(group == "", "face identify needs --group"))
 			if err != nil {
 				return err
 			}

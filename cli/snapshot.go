@@ -93,14 +93,7 @@ func (m *Main) snapshotTakeCommand(o *apiOptions) *cobra.Command {
 		Short: "Start taking a snapshot of a collection and print the operation id",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := parseType(typ)
-			if err != nil {
-				return err
-			}
-			if id == "" || len(splitList(scope)) == 0 {
-				return usageErrorf("snapshot take needs --id and --apply-scope")
-			}
-			c, err := m.client(o)
+			t, c, err := m.typedClient(o, typ, missingFlags(id == "" || len(splitList(scope)) == 0, "snapshot take needs --id and --apply-scope"))
 			if err != nil {
 				return err
 			}
