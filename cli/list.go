@@ -172,25 +172,21 @@ and exits 1 if it failed.`,
 			if err := training.Train(ctx, a[0]); err != nil {
 				return err
 			}
-			st, err := training.GetTrainingStatus(ctx, a[0])
-			if err != nil {
-				return err
-			}
-			last := st.Status
+			var st client.TrainingStatus
 			if wait {
-				fmt.Fprintf(m.Stderr, "training %s: %s\n", a[0], st.Status)
-				for st.Status == client.TrainingNonStarted || st.Status == client.TrainingRunning {
-					if err := sleepCtx(ctx, trainPoll); err != nil {
-						return err
-					}
-					if st, err = training.GetTrainingStatus(ctx, a[0]); err != nil {
-						return err
-					}
+				// Each change of state is shown once.
+				var last client.TrainingStatusType
+				st, err = training.WaitTraining(ctx, a[0], client.WaitTrainingOptions{Interval: trainPoll, Progress: func(st client.TrainingStatus) {
 					if st.Status != last {
 						fmt.Fprintf(m.Stderr, "training %s: %s\n", a[0], st.Status)
 						last = st.Status
 					}
-				}
+				}})
+			} else {
+				st, err = training.GetTrainingStatus(ctx, a[0])
+			}
+			if err != nil {
+				return err
 			}
 			if o.output == "json" {
 				if err := writeJSON(m.Stdout, st); err != nil {
@@ -210,16 +206,4 @@ and exits 1 if it failed.`,
 	}
 	cmd.Flags().BoolVar(&wait, "wait", false, "wait for the training to end")
 	return cmd
-}
-
-// sleepCtx waits for d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }

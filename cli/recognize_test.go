@@ -98,6 +98,7 @@ func TestRecognitionCommands(t *testing.T) {
 		args     []string
 		exit     int
 		stdout   []string // substrings stdout must hold
+		stderr   string   // all of stderr, when set
 		requests []string // substrings of the requests, in order
 	}{
 		{
@@ -146,6 +147,7 @@ func TestRecognitionCommands(t *testing.T) {
 			training: []string{"running", "running", "succeeded"},
 			args:     []string{"group", "train", "staff", "--wait"},
 			stdout:   []string{"status:   succeeded"},
+			stderr:   "training staff: running\ntraining staff: succeeded\n",
 			requests: []string{"POST /face/v1.0/persongroups/staff/train", "GET /face/v1.0/persongroups/staff/training", "GET /face/v1.0/persongroups/staff/training", "GET /face/v1.0/persongroups/staff/training"},
 		},
 		{
@@ -184,6 +186,9 @@ func TestRecognitionCommands(t *testing.T) {
 				if !strings.Contains(out.String(), s) {
 					t.Errorf("stdout lacks %q:\n%s", s, out.String())
 				}
+			}
+			if tt.stderr != "" && errOut.String() != tt.stderr {
+				t.Errorf("stderr %q, want %q", errOut.String(), tt.stderr)
 			}
 			if strings.Contains(strings.Join(tt.args, " "), "-o json") && !json.Valid([]byte(out.String())) {
 				t.Errorf("stdout is not one JSON document:\n%s", out.String())
