@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"errors"
-	"slices"
 	"testing"
 	"time"
 )
@@ -85,20 +84,7 @@ func TestTraining_WaitTraining(t *testing.T) {
 			} else if err != nil {
 				t.Fatalf("err = %v", err)
 			}
-			if st.Status != tt.wantStatus {
-				t.Errorf("final status %q, want %q", st.Status, tt.wantStatus)
-			}
-			if !slices.Equal(progress, tt.wantProgress) {
-				t.Errorf("progress %v, want %v", progress, tt.wantProgress)
-			}
-			if got := b.slept(); !slices.Equal(got, tt.wantSleep) {
-				t.Errorf("slept %v, want %v", got, tt.wantSleep)
-			}
-			for _, r := range b.recorded() {
-				if r.Method != "GET" || r.Path != "/face/v1.0/persongroups/g/training" {
-					t.Errorf("request %s %s", r.Method, r.Path)
-				}
-			}
+			checkPolls(t, b, "/face/v1.0/persongroups/g/training", st.Status, tt.wantStatus, progress, tt.wantProgress, tt.wantSleep)
 		})
 	}
 }
