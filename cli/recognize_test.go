@@ -60,6 +60,8 @@ func (f *fakeAPI) serve(t *testing.T) string {
 	mux.HandleFunc("POST /face/v1.0/findsimilars", func(w http.ResponseWriter, r *http.Request) {
 		reply(w, 200, `[{"persistedFaceId":"`+ann+`","confidence":0.7}]`)
 	})
+	mux.HandleFunc("PUT /face/v1.0/{kind}/{id}", func(w http.ResponseWriter, r *http.Request) {})
+	mux.HandleFunc("DELETE /face/v1.0/{kind}/{id}", func(w http.ResponseWriter, r *http.Request) {})
 	mux.HandleFunc("POST /face/v1.0/persongroups/staff/train", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusAccepted)
 	})
@@ -141,6 +143,30 @@ func TestRecognitionCommands(t *testing.T) {
 				"GET /face/v1.0/facelists/pets?returnRecognitionModel=true",
 				`POST /face/v1.0/findsimilars {"faceId":"c5c24a82-6845-4031-9d5d-978df9175426","faceListId":"pets","mode":"matchPerson"}`,
 			},
+		},
+		{
+			name:     "GroupCreatePersonGroup",
+			args:     []string{"group", "create", "pg", "--type", "persongroup"},
+			stdout:   []string{"created PersonGroup pg"},
+			requests: []string{`PUT /face/v1.0/persongroups/pg {"name":"pg"}`},
+		},
+		{
+			name:     "GroupCreateLargeFaceList",
+			args:     []string{"group", "create", "lfl", "--type", "LargeFaceList", "--name", "Visitors"},
+			stdout:   []string{"created LargeFaceList lfl"},
+			requests: []string{`PUT /face/v1.0/largefacelists/lfl {"name":"Visitors"}`},
+		},
+		{
+			name:     "GroupDeleteFaceList",
+			args:     []string{"group", "delete", "fl", "--type", "FaceList"},
+			stdout:   []string{"deleted FaceList fl"},
+			requests: []string{"DELETE /face/v1.0/facelists/fl"},
+		},
+		{
+			name:     "GroupDeleteLargePersonGroup",
+			args:     []string{"group", "delete", "lpg", "--type", "LargePersonGroup", "-o", "json"},
+			stdout:   []string{`"deleted": "lpg"`},
+			requests: []string{"DELETE /face/v1.0/largepersongroups/lpg"},
 		},
 		{
 			name:     "TrainWait",
