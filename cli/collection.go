@@ -44,7 +44,7 @@ func (m *Main) groupCommand() *cobra.Command {
 			if body.Name == "" {
 				body.Name = a[0] // the service requires a name
 			}
-			if err := createCollection(cmd.Context(), c, t, a[0], body); err != nil {
+			if err := collectionOf(c, t).Create(cmd.Context(), a[0], body); err != nil {
 				return err
 			}
 			if o.output == "json" {
@@ -91,7 +91,7 @@ func (m *Main) groupCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := deleteCollection(cmd.Context(), c, t, a[0]); err != nil {
+			if err := collectionOf(c, t).Delete(cmd.Context(), a[0]); err != nil {
 				return err
 			}
 			if o.output == "json" {
@@ -105,29 +105,23 @@ func (m *Main) groupCommand() *cobra.Command {
 	return cmd
 }
 
-func createCollection(ctx context.Context, c *client.Client, t client.SnapshotObjectType, id string, body client.MetaDataContract) error {
-	switch t {
-	case client.SnapshotPersonGroup:
-		return c.PersonGroups().Create(ctx, id, body)
-	case client.SnapshotLargePersonGroup:
-		return c.LargePersonGroups().Create(ctx, id, body)
-	case client.SnapshotFaceList:
-		return c.FaceLists().Create(ctx, id, body)
-	default:
-		return c.LargeFaceLists().Create(ctx, id, body)
-	}
+// collectionCalls are the calls every kind of collection has whose
+// signature does not depend on the kind's model.
+type collectionCalls interface {
+	Create(ctx context.Context, id string, body client.MetaDataContract) error
+	Delete(ctx context.Context, id string) error
 }
 
-func deleteCollection(ctx context.Context, c *client.Client, t client.SnapshotObjectType, id string) error {
+func collectionOf(c *client.Client, t client.SnapshotObjectType) collectionCalls {
 	switch t {
 	case client.SnapshotPersonGroup:
-		return c.PersonGroups().Delete(ctx, id)
+		return c.PersonGroups()
 	case client.SnapshotLargePersonGroup:
-		return c.LargePersonGroups().Delete(ctx, id)
+		return c.LargePersonGroups()
 	case client.SnapshotFaceList:
-		return c.FaceLists().Delete(ctx, id)
+		return c.FaceLists()
 	default:
-		return c.LargeFaceLists().Delete(ctx, id)
+		return c.LargeFaceLists()
 	}
 }
 
