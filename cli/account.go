@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -82,8 +81,7 @@ func (m *Main) accountCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "NAME\tSUBSCRIPTION\tRESOURCE GROUP")
+				tw := newTable(m.Stdout, "NAME\tSUBSCRIPTION\tRESOURCE GROUP")
 				for _, a := range list {
 					fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, a.SubscriptionID, a.ResourceGroup)
 				}
@@ -145,8 +143,7 @@ func (m *Main) accountKeyCommand(withService func(context.Context, func(*account
 				if err != nil {
 					return err
 				}
-				tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tSOURCE")
+				tw := newTable(m.Stdout, "ID\tSOURCE")
 				for _, k := range keys {
 					source := "added"
 					if k.Managed {

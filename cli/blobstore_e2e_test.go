@@ -1,15 +1,12 @@
 package cli
 
 import (
-	"bufio"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net/url"
 	"os"
 	"os/exec"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -46,32 +43,8 @@ func startS3Server(t *testing.T, accounts, store string) string {
 		"AWS_ACCESS_KEY_ID=" + os.Getenv("AWS_ACCESS_KEY_ID"),
 		"AWS_SECRET_ACCESS_KEY=" + os.Getenv("AWS_SECRET_ACCESS_KEY"),
 	}
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("server log:\n%s", stderr.String())
-		}
-	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("server printed no listening line: %v\n%s", err, stderr.String())
-	}
-	match := regexp.MustCompile(`^facesnap listening on (http://127\.0\.0\.1:\d+)\n$`).FindStringSubmatch(line)
-	if match == nil {
-		t.Fatalf("listening line %q", line)
-	}
-	go io.Copy(io.Discard, stdout)
-	return match[1]
+	endpoint, _ := runServer(t, cmd)
+	return endpoint
 }
 
 // Two regions, each with its own database, share one S3 bucket: a

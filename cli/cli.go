@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -94,6 +95,38 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// typedClient reads --type and makes the client, which the commands on
+// one type of collection start with. flagErr is the command's own flag
+// mistake, if any (see missingFlags): it is reported after a bad --type
+// and before a missing endpoint or key.
+func (m *Main) typedClient(o *apiOptions, typ string, flagErr error) (client.SnapshotObjectType, *client.Client, error) {
+	t, err := parseType(typ)
+	if err != nil {
+		return "", nil, err
+	}
+	if flagErr != nil {
+		return "", nil, flagErr
+	}
+	c, err := m.client(o)
+	return t, c, err
+}
+
+// missingFlags is the usage error msg when missing is true, else nil.
+func missingFlags(missing bool, msg string) error {
+	if missing {
+		return usageErrorf("%s", msg)
+	}
+	return nil
+}
+
+// newTable starts the aligned columns of a text listing with their
+// header; the caller writes the rows and flushes.
+func newTable(w io.Writer, header string) *tabwriter.Writer {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	return tw
+}
+
 // parseType reads a --type value, in any letter case.
 func parseType(s string) (client.SnapshotObjectType, error) {
 	for _, t := range []client.SnapshotObjectType{
@@ -149,4 +182,13 @@ func personsOf(c *client.Client, t client.SnapshotObjectType, group string) (per
 		return c.LargePersonGroups().Persons(group), true
 	}
 	return client.Persons{}, false
+}
+
+// needPersons is personsOf for the commands that work on persons, where
+// another type is a usage error.
+func needPersons(c *client.Client, t client.SnapshotObjectType, group string) (client.Persons, error) {
+	if persons, ok := personsOf(c, t, group); ok {
+		return persons, nil
+	}
+	return client.Persons{}, usageErrorf("--type %s has no persons: use PersonGroup or LargePersonGroup", t)
 }

@@ -61,8 +61,17 @@ func startServer(t *testing.T, accounts string, extra ...string) string {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), cliBin, append([]string{"serve", "--listen", "127.0.0.1:0", "--data", t.TempDir()}, extra...)...)
 	cmd.Env = []string{"FACESNAP_ACCOUNTS=" + accounts}
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
+	endpoint, _ := runServer(t, cmd)
+	return endpoint
+}
+
+// runServer starts cmd, a `facesnap serve --listen 127.0.0.1:0`, stops it
+// when the test ends, and returns the endpoint it listens on and its log,
+// which is also shown if the test fails.
+func runServer(t *testing.T, cmd *exec.Cmd) (endpoint string, log *syncBuffer) {
+	t.Helper()
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +95,7 @@ func startServer(t *testing.T, accounts string, extra ...string) string {
 		t.Fatalf("listening line %q", line)
 	}
 	go io.Copy(io.Discard, stdout)
-	return match[1]
+	return match[1], stderr
 }
 
 type cliResult struct {
@@ -622,28 +631,7 @@ func TestCLI_BinaryAnywhere(t *testing.T) {
 			cmd := exec.CommandContext(t.Context(), filepath.Join(dir, "facesnap"), "serve", "--listen", "127.0.0.1:0")
 			cmd.Dir = dir
 			cmd.Env = []string{"FACESNAP_ACCOUNTS=" + keyA + "=" + subA, "HOME=" + filepath.Join(dir, "home")}
-			var stderr syncBuffer
-			cmd.Stderr = &stderr
-			stdout, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				_ = cmd.Process.Kill()
-				_ = cmd.Wait()
-				if t.Failed() {
-					t.Logf("server log:\n%s", stderr.String())
-				}
-			})
-			line, err := bufio.NewReader(stdout).ReadString('\n')
-			if err != nil {
-				t.Fatalf("no listening line: %v", err)
-			}
-			endpoint := strings.TrimSpace(strings.TrimPrefix(line, "facesnap listening on "))
-			go io.Copy(io.Discard, stdout)
+			endpoint, stderr := runServer(t, cmd)
 
 			out := mustCLI(t, faceEnv(endpoint, keyA), "detect", photo, "-o", "json")
 			var faces []client.DetectedFace

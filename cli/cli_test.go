@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -116,5 +117,36 @@ func TestSubscriptionOf(t *testing.T) {
 		if got != want || ok != (want != "") {
 			t.Errorf("subscriptionOf(%q) = %q, %v, want %q", account, got, ok, want)
 		}
+	}
+}
+
+// TestRun_UsageOrder checks which mistake a command reports when there
+// are several: --type first, then the command's own flags, then the
+// endpoint and key.
+func TestRun_UsageOrder(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"BadTypeFirst", []string{"person", "list", "--type", "Album"}, `--type "Album"`},
+		{"GroupBeforeEndpoint", []string{"person", "list"}, "person list needs --group"},
+		{"FaceListGroup", []string{"face", "list"}, "face list needs --group"},
+		{"PersonAddName", []string{"person", "add", "--group", "g"}, "person add needs --group and --name"},
+		{"IdentifyGroup", []string{"face", "identify", "x.jpg"}, "face identify needs --group"},
+		{"TakeScope", []string{"snapshot", "take", "--id", "g"}, "snapshot take needs --id and --apply-scope"},
+		{"GroupListEndpoint", []string{"group", "list"}, "no endpoint"},
+		{"PersonsOfFaceList", []string{"person", "list", "--type", "facelist", "--group", "g", "--endpoint", "http://127.0.0.1:1", "--key", "k"}, "--type FaceList has no persons"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: env(nil)}
+			err := m.Run(t.Context(), tt.args)
+			if ExitCode(err) != exitUsage || err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("facesnap %s: %v, want a usage error saying %q", strings.Join(tt.args, " "), err, tt.want)
+			}
+		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -37,11 +36,7 @@ func (m *Main) groupCommand() *cobra.Command {
 		Short: "Create a collection",
 		Args:  args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			t, err := parseType(typ)
-			if err != nil {
-				return err
-			}
-			c, err := m.client(o)
+			t, c, err := m.typedClient(o, typ, nil)
 			if err != nil {
 				return err
 			}
@@ -49,7 +44,7 @@ func (m *Main) groupCommand() *cobra.Command {
 			if body.Name == "" {
 				body.Name = a[0] // the service requires a name
 			}
-			if err := createCollection(cmd.Context(), c, t, a[0], body); err != nil {
+			if err := collectionOf(c, t).Create(cmd.Context(), a[0], body); err != nil {
 				return err
 			}
 			if o.output == "json" {
@@ -68,11 +63,7 @@ func (m *Main) groupCommand() *cobra.Command {
 		Short: "List the collections of a type",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := parseType(typ)
-			if err != nil {
-				return err
-			}
-			c, err := m.client(o)
+			t, c, err := m.typedClient(o, typ, nil)
 			if err != nil {
 				return err
 			}
@@ -83,8 +74,7 @@ func (m *Main) groupCommand() *cobra.Command {
 			if o.output == "json" {
 				return writeJSON(m.Stdout, groups)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tRECOGNITION MODEL")
+			tw := newTable(m.Stdout, "ID\tNAME\tRECOGNITION MODEL")
 			for _, g := range groups {
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", g.ID, g.Name, g.RecognitionModel)
 			}
@@ -97,15 +87,11 @@ func (m *Main) groupCommand() *cobra.Command {
 		Short: "Delete a collection with its persons and faces",
 		Args:  args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			t, err := parseType(typ)
+			t, c, err := m.typedClient(o, typ, nil)
 			if err != nil {
 				return err
 			}
-			c, err := m.client(o)
-			if err != nil {
-				return err
-			}
-			if err := deleteCollection(cmd.Context(), c, t, a[0]); err != nil {
+			if err := collectionOf(c, t).Delete(cmd.Context(), a[0]); err != nil {
 				return err
 			}
 			if o.output == "json" {
@@ -119,29 +105,23 @@ func (m *Main) groupCommand() *cobra.Command {
 	return cmd
 }
 
-func createCollection(ctx context.Context, c *client.Client, t client.SnapshotObjectType, id string, body client.MetaDataContract) error {
-	switch t {
-	case client.SnapshotPersonGroup:
-		return c.PersonGroups().Create(ctx, id, body)
-	case client.SnapshotLargePersonGroup:
-		return c.LargePersonGroups().Create(ctx, id, body)
-	case client.SnapshotFaceList:
-		return c.FaceLists().Create(ctx, id, body)
-	default:
-		return c.LargeFaceLists().Create(ctx, id, body)
-	}
+// collectionCalls are the calls every kind of collection has whose
+// signature does not depend on the kind's model.
+type collectionCalls interface {
+	Create(ctx context.Context, id string, body client.MetaDataContract) error
+	Delete(ctx context.Context, id string) error
 }
 
-func deleteCollection(ctx context.Context, c *client.Client, t client.SnapshotObjectType, id string) error {
+func collectionOf(c *client.Client, t client.SnapshotObjectType) collectionCalls {
 	switch t {
 	case client.SnapshotPersonGroup:
-		return c.PersonGroups().Delete(ctx, id)
+		return c.PersonGroups()
 	case client.SnapshotLargePersonGroup:
-		return c.LargePersonGroups().Delete(ctx, id)
+		return c.LargePersonGroups()
 	case client.SnapshotFaceList:
-		return c.FaceLists().Delete(ctx, id)
+		return c.FaceLists()
 	default:
-		return c.LargeFaceLists().Delete(ctx, id)
+		return c.LargeFaceLists()
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -81,8 +80,7 @@ func detectFile(ctx context.Context, c *client.Client, path string, opts client.
 }
 
 func printFaces(w io.Writer, faces []client.DetectedFace) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "FACE ID\tRECTANGLE (left,top,width,height)\tATTRIBUTES")
+	tw := newTable(w, "FACE ID\tRECTANGLE (left,top,width,height)\tATTRIBUTES")
 	for _, f := range faces {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", orDash(f.FaceID), rectString(f.FaceRectangle), attributesString(f.FaceAttributes))
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,20 +17,13 @@ func (m *Main) personListCommand(o *apiOptions) *cobra.Command {
 		Short: "List the persons of a person group, with their face counts",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := parseType(typ)
+			t, c, err := m.typedClient(o, typ, missingFlags(group == "", "person list needs --group"))
 			if err != nil {
 				return err
 			}
-			if group == "" {
-				return usageErrorf("person list needs --group")
-			}
-			c, err := m.client(o)
+			persons, err := needPersons(c, t, group)
 			if err != nil {
 				return err
-			}
-			persons, ok := personsOf(c, t, group)
-			if !ok {
-				return usageErrorf("--type %s has no persons: use PersonGroup or LargePersonGroup", t)
 			}
 			list := []client.Person{}
 			for p, err := range persons.All(cmd.Context()) {
@@ -43,8 +35,7 @@ func (m *Main) personListCommand(o *apiOptions) *cobra.Command {
 			if o.output == "json" {
 				return writeJSON(m.Stdout, list)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "PERSON ID\tNAME\tFACES\tUSER DATA")
+			tw := newTable(m.Stdout, "PERSON ID\tNAME\tFACES\tUSER DATA")
 			for _, p := range list {
 				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", p.PersonID, p.Name, len(p.PersistedFaceIDs), p.UserData)
 			}
@@ -71,14 +62,7 @@ func (m *Main) faceListCommand(o *apiOptions) *cobra.Command {
 		Short: "List the persisted faces of a collection, or of one person",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := parseType(typ)
-			if err != nil {
-				return err
-			}
-			if group == "" {
-				return usageErrorf("face list needs --group")
-			}
-			c, err := m.client(o)
+			t, c, err := m.typedClient(o, typ, missingFlags(group == "", "face list needs --group"))
 			if err != nil {
 				return err
 			}
@@ -89,8 +73,7 @@ func (m *Main) faceListCommand(o *apiOptions) *cobra.Command {
 			if o.output == "json" {
 				return writeJSON(m.Stdout, faces)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "PERSON ID\tPERSISTED FACE ID\tUSER DATA")
+			tw := newTable(m.Stdout, "PERSON ID\tPERSISTED FACE ID\tUSER DATA")
 			for _, f := range faces {
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", orDash(f.PersonID), f.PersistedFaceID, f.UserData)
 			}
@@ -171,11 +154,7 @@ and exits 1 if it failed.`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			ctx := cmd.Context()
-			t, err := parseType(*typ)
-			if err != nil {
-				return err
-			}
-			c, err := m.client(o)
+			t, c, err := m.typedClient(o, *typ, nil)
 			if err != nil {
 				return err
 			}
@@ -193,25 +172,21 @@ and exits 1 if it failed.`,
 			if err := training.Train(ctx, a[0]); err != nil {
 				return err
 			}
-			st, err := training.GetTrainingStatus(ctx, a[0])
-			if err != nil {
-				return err
-			}
-			last := st.Status
+			var st client.TrainingStatus
 			if wait {
-				fmt.Fprintf(m.Stderr, "training %s: %s\n", a[0], st.Status)
-				for st.Status == client.TrainingNonStarted || st.Status == client.TrainingRunning {
-					if err := sleepCtx(ctx, trainPoll); err != nil {
-						return err
-					}
-					if st, err = training.GetTrainingStatus(ctx, a[0]); err != nil {
-						return err
-					}
+				// Each change of state is shown once.
+				var last client.TrainingStatusType
+				st, err = training.WaitTraining(ctx, a[0], client.WaitTrainingOptions{Interval: trainPoll, Progress: func(st client.TrainingStatus) {
 					if st.Status != last {
 						fmt.Fprintf(m.Stderr, "training %s: %s\n", a[0], st.Status)
 						last = st.Status
 					}
-				}
+				}})
+			} else {
+				st, err = training.GetTrainingStatus(ctx, a[0])
+			}
+			if err != nil {
+				return err
 			}
 			if o.output == "json" {
 				if err := writeJSON(m.Stdout, st); err != nil {
@@ -231,16 +206,4 @@ and exits 1 if it failed.`,
 	}
 	cmd.Flags().BoolVar(&wait, "wait", false, "wait for the training to end")
 	return cmd
-}
-
-// sleepCtx waits for d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }

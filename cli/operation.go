@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -92,8 +91,7 @@ last one's createdTime.`,
 			if o.output == "json" {
 				return writeJSON(m.Stdout, ops)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tKIND\tSTATUS\tCREATED\tPROGRESS\tRESOURCE\tMESSAGE")
+			tw := newTable(m.Stdout, "ID\tKIND\tSTATUS\tCREATED\tPROGRESS\tRESOURCE\tMESSAGE")
 			for _, op := range ops {
 				progress := "-"
 				if p := op.Progress; p != nil {

@@ -24,20 +24,13 @@ func (m *Main) personCommand() *cobra.Command {
 		Short: "Create a person in a person group and print its id",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := parseType(typ)
+			t, c, err := m.typedClient(o, typ, missingFlags(group == "" || body.Name == "", "person add needs --group and --name"))
 			if err != nil {
 				return err
 			}
-			if group == "" || body.Name == "" {
-				return usageErrorf("person add needs --group and --name")
-			}
-			c, err := m.client(o)
+			persons, err := needPersons(c, t, group)
 			if err != nil {
 				return err
-			}
-			persons, ok := personsOf(c, t, group)
-			if !ok {
-				return usageErrorf("--type %s has no persons: use PersonGroup or LargePersonGroup", t)
 			}
 			p, err := persons.Create(cmd.Context(), body)
 			if err != nil {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -33,6 +32,17 @@ func collectionModel(ctx context.Context, c *client.Client, t client.SnapshotObj
 	}
 }
 
+// idFields fills the pair of id fields a recognition request names its
+// collection by (personGroupId or largePersonGroupId, faceListId or
+// largeFaceListId): id goes in the first when small, in the second
+// otherwise, and the other stays empty, which the JSON leaves out.
+func idFields(small bool, id string) (first, second string) {
+	if small {
+		return id, ""
+	}
+	return "", id
+}
+
 // identifiedFace is one face of face identify's answer.
 type identifiedFace struct {
 	FaceID        string              `json:"faceId"`
@@ -58,20 +68,13 @@ func (m *Main) faceIdentifyCommand(o *apiOptions) *cobra.Command {
 		Args:  args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			ctx := cmd.Context()
-			t, err := parseType(typ)
+			t, c, err := m.typedClient(o, typ, missingFlags(group == "", "face identify needs --group"))
 			if err != nil {
 				return err
 			}
-			if group == "" {
-				return usageErrorf("face identify needs --group")
-			}
-			c, err := m.client(o)
+			persons, err := needPersons(c, t, group)
 			if err != nil {
-				return err
-			}
-			persons, ok := personsOf(c, t, group)
-			if !ok {
-				return usageErrorf("--type %s has no persons: use PersonGroup or LargePersonGroup (find-similar searches face lists)", t)
+				return fmt.Errorf("%w (find-similar searches face lists)", err)
 			}
 			model, err := collectionModel(ctx, c, t, group)
 			if err != nil {
@@ -82,11 +85,7 @@ func (m *Main) faceIdentifyCommand(o *apiOptions) *cobra.Command {
 				return err
 			}
 			req := client.IdentifyRequest{MaxNumOfCandidatesReturned: max}
-			if t == client.SnapshotPersonGroup {
-				req.PersonGroupID = group
-			} else {
-				req.LargePersonGroupID = group
-			}
+			req.PersonGroupID, req.LargePersonGroupID = idFields(t == client.SnapshotPersonGroup, group)
 			if cmd.Flags().Changed("threshold") {
 				req.ConfidenceThreshold = &threshold
 			}
@@ -124,8 +123,7 @@ func (m *Main) faceIdentifyCommand(o *apiOptions) *cobra.Command {
 			if o.output == "json" {
 				return writeJSON(m.Stdout, out)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "FACE ID\tRECTANGLE\tPERSON ID\tNAME\tCONFIDENCE")
+			tw := newTable(m.Stdout, "FACE ID\tRECTANGLE\tPERSON ID\tNAME\tCONFIDENCE")
 			for _, f := range out {
 				if len(f.Candidates) == 0 {
 					fmt.Fprintf(tw, "%s\t%s\t-\t(unknown)\t-\n", f.FaceID, rectString(f.FaceRectangle))
@@ -175,8 +173,8 @@ or an image file holding exactly one face.`,
 				if err != nil {
 					return err
 				}
-				if _, ok := personsOf(c, t, group); !ok {
-					return usageErrorf("--type %s has no persons: use PersonGroup or LargePersonGroup", t)
+				if _, err := needPersons(c, t, group); err != nil {
+					return err
 				}
 				gm, err := collectionModel(ctx, c, t, group)
 				if err != nil {
@@ -187,11 +185,7 @@ or an image file holding exactly one face.`,
 					return err
 				}
 				req := client.VerifyFaceToPersonRequest{FaceID: id, PersonID: person}
-				if t == client.SnapshotPersonGroup {
-					req.PersonGroupID = group
-				} else {
-					req.LargePersonGroupID = group
-				}
+				req.PersonGroupID, req.LargePersonGroupID = idFields(t == client.SnapshotPersonGroup, group)
 				if res, err = c.VerifyFaceToPerson(ctx, req); err != nil {
 					return err
 				}
@@ -263,11 +257,7 @@ func (m *Main) faceFindSimilarCommand(o *apiOptions) *cobra.Command {
 				return err
 			}
 			req := client.FindSimilarRequest{FaceID: id, MaxNumOfCandidatesReturned: max, Mode: client.FindSimilarMatchMode(mode)}
-			if t == client.SnapshotFaceList {
-				req.FaceListID = group
-			} else {
-				req.LargeFaceListID = group
-			}
+			req.FaceListID, req.LargeFaceListID = idFields(t == client.SnapshotFaceList, group)
 			similar, err := c.FindSimilar(ctx, req)
 			if err != nil {
 				return err
@@ -278,8 +268,7 @@ func (m *Main) faceFindSimilarCommand(o *apiOptions) *cobra.Command {
 			if o.output == "json" {
 				return writeJSON(m.Stdout, similar)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "PERSISTED FACE ID\tCONFIDENCE")
+			tw := newTable(m.Stdout, "PERSISTED FACE ID\tCONFIDENCE")
 			for _, s := range similar {
 				fmt.Fprintf(tw, "%s\t%.3f\n", s.PersistedFaceID, s.Confidence)
 			}
@@ -351,8 +340,7 @@ func (m *Main) faceGroupCommand(o *apiOptions) *cobra.Command {
 			if o.output == "json" {
 				return writeJSON(m.Stdout, out)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "GROUP\tFACE ID\tFILE\tRECTANGLE")
+			tw := newTable(m.Stdout, "GROUP\tFACE ID\tFILE\tRECTANGLE")
 			for i, g := range out.Groups {
 				for _, f := range g {
 					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i+1, f.FaceID, f.File, rectString(f.FaceRectangle))

@@ -48,6 +48,20 @@ func (f *fakeAPI) serve(t *testing.T) string {
 	mux.HandleFunc("GET /face/v1.0/persongroups/staff/persons/"+ann, func(w http.ResponseWriter, r *http.Request) {
 		reply(w, 200, `{"personId":"`+ann+`","name":"ann","persistedFaceIds":[]}`)
 	})
+	mux.HandleFunc("GET /face/v1.0/largepersongroups/staff", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, `{"largePersonGroupId":"staff","name":"staff","recognitionModel":"recognition_04"}`)
+	})
+	mux.HandleFunc("GET /face/v1.0/facelists/pets", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, `{"faceListId":"pets","name":"pets","recognitionModel":"recognition_04"}`)
+	})
+	mux.HandleFunc("POST /face/v1.0/verify", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, `{"isIdentical":true,"confidence":0.8}`)
+	})
+	mux.HandleFunc("POST /face/v1.0/findsimilars", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, `[{"persistedFaceId":"`+ann+`","confidence":0.7}]`)
+	})
+	mux.HandleFunc("PUT /face/v1.0/{kind}/{id}", func(w http.ResponseWriter, r *http.Request) {})
+	mux.HandleFunc("DELETE /face/v1.0/{kind}/{id}", func(w http.ResponseWriter, r *http.Request) {})
 	mux.HandleFunc("POST /face/v1.0/persongroups/staff/train", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusAccepted)
 	})
@@ -86,6 +100,7 @@ func TestRecognitionCommands(t *testing.T) {
 		args     []string
 		exit     int
 		stdout   []string // substrings stdout must hold
+		stderr   string   // all of stderr, when set
 		requests []string // substrings of the requests, in order
 	}{
 		{
@@ -112,10 +127,53 @@ func TestRecognitionCommands(t *testing.T) {
 			requests: []string{"POST /face/v1.0/detect?returnRecognitionModel=true <image>"},
 		},
 		{
+			name:   "VerifyLargePersonGroup",
+			args:   []string{"face", "verify", "--type", "LargePersonGroup", "--group", "staff", "--person", "ann", "C5C24A82-6845-4031-9D5D-978DF9175426"},
+			stdout: []string{"identical:  true", "confidence: 0.800"},
+			requests: []string{
+				"GET /face/v1.0/largepersongroups/staff?returnRecognitionModel=true",
+				`POST /face/v1.0/verify {"faceId":"c5c24a82-6845-4031-9d5d-978df9175426","largePersonGroupId":"staff","personId":"ann"}`,
+			},
+		},
+		{
+			name:   "FindSimilarFaceList",
+			args:   []string{"face", "find-similar", "--type", "FaceList", "--group", "pets", "c5c24a82-6845-4031-9d5d-978df9175426"},
+			stdout: []string{"25985303-c537-4467-b41d-bdb45cd95ca1  0.700"},
+			requests: []string{
+				"GET /face/v1.0/facelists/pets?returnRecognitionModel=true",
+				`POST /face/v1.0/findsimilars {"faceId":"c5c24a82-6845-4031-9d5d-978df9175426","faceListId":"pets","mode":"matchPerson"}`,
+			},
+		},
+		{
+			name:     "GroupCreatePersonGroup",
+			args:     []string{"group", "create", "pg", "--type", "persongroup"},
+			stdout:   []string{"created PersonGroup pg"},
+			requests: []string{`PUT /face/v1.0/persongroups/pg {"name":"pg"}`},
+		},
+		{
+			name:     "GroupCreateLargeFaceList",
+			args:     []string{"group", "create", "lfl", "--type", "LargeFaceList", "--name", "Visitors"},
+			stdout:   []string{"created LargeFaceList lfl"},
+			requests: []string{`PUT /face/v1.0/largefacelists/lfl {"name":"Visitors"}`},
+		},
+		{
+			name:     "GroupDeleteFaceList",
+			args:     []string{"group", "delete", "fl", "--type", "FaceList"},
+			stdout:   []string{"deleted FaceList fl"},
+			requests: []string{"DELETE /face/v1.0/facelists/fl"},
+		},
+		{
+			name:     "GroupDeleteLargePersonGroup",
+			args:     []string{"group", "delete", "lpg", "--type", "LargePersonGroup", "-o", "json"},
+			stdout:   []string{`"deleted": "lpg"`},
+			requests: []string{"DELETE /face/v1.0/largepersongroups/lpg"},
+		},
+		{
 			name:     "TrainWait",
 			training: []string{"running", "running", "succeeded"},
 			args:     []string{"group", "train", "staff", "--wait"},
 			stdout:   []string{"status:   succeeded"},
+			stderr:   "training staff: running\ntraining staff: succeeded\n",
 			requests: []string{"POST /face/v1.0/persongroups/staff/train", "GET /face/v1.0/persongroups/staff/training", "GET /face/v1.0/persongroups/staff/training", "GET /face/v1.0/persongroups/staff/training"},
 		},
 		{
@@ -154,6 +212,9 @@ func TestRecognitionCommands(t *testing.T) {
 				if !strings.Contains(out.String(), s) {
 					t.Errorf("stdout lacks %q:\n%s", s, out.String())
 				}
+			}
+			if tt.stderr != "" && errOut.String() != tt.stderr {
+				t.Errorf("stderr %q, want %q", errOut.String(), tt.stderr)
 			}
 			if strings.Contains(strings.Join(tt.args, " "), "-o json") && !json.Valid([]byte(out.String())) {
 				t.Errorf("stdout is not one JSON document:\n%s", out.String())

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -94,14 +93,7 @@ func (m *Main) snapshotTakeCommand(o *apiOptions) *cobra.Command {
 		Short: "Start taking a snapshot of a collection and print the operation id",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := parseType(typ)
-			if err != nil {
-				return err
-			}
-			if id == "" || len(splitList(scope)) == 0 {
-				return usageErrorf("snapshot take needs --id and --apply-scope")
-			}
-			c, err := m.client(o)
+			t, c, err := m.typedClient(o, typ, missingFlags(id == "" || len(splitList(scope)) == 0, "snapshot take needs --id and --apply-scope"))
 			if err != nil {
 				return err
 			}
@@ -210,8 +202,7 @@ func (m *Main) snapshotListCommand(o *apiOptions) *cobra.Command {
 			if o.output == "json" {
 				return writeJSON(m.Stdout, list)
 			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tTYPE\tCREATED\tAPPLY SCOPE")
+			tw := newTable(m.Stdout, "ID\tTYPE\tCREATED\tAPPLY SCOPE")
 			for _, s := range list {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Type, s.CreatedTime, strings.Join(s.ApplyScope, ","))
 			}

@@ -1,7 +1,8 @@
 // Package client is a Go client for the Face API v1.0 as facesnap serves it:
 // detection and recognition (identify, verify, find-similar, group), face
 // collections, persons and faces, snapshots and the asynchronous
-// operations that take and apply them, plus facesnap's extensions (operation
+// operations that take and apply them (WaitOperation, and WaitTraining for
+// trainings), plus facesnap's extensions (operation
 // progress, operation listing, snapshot export and import).
 //
 // It imports nothing from the server, so third parties can depend on it

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -69,6 +70,26 @@ func (b *testBundle) slept() []time.Duration {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return append([]time.Duration(nil), b.sleeps...)
+}
+
+// checkPolls checks the end of a wait: its final status, the progress it
+// reported, the sleeps between its polls, and that it only polled path.
+func checkPolls[S comparable, P comparable](t *testing.T, b *testBundle, path string, status, wantStatus S, progress, wantProgress []P, wantSleep []time.Duration) {
+	t.Helper()
+	if status != wantStatus {
+		t.Errorf("final status %v, want %v", status, wantStatus)
+	}
+	if !slices.Equal(progress, wantProgress) {
+		t.Errorf("progress %v\nwant     %v", progress, wantProgress)
+	}
+	if got := b.slept(); !slices.Equal(got, wantSleep) {
+		t.Errorf("slept %v, want %v", got, wantSleep)
+	}
+	for _, r := range b.recorded() {
+		if r.Method != "GET" || r.Path != path {
+			t.Errorf("request %s %s, want GET %s", r.Method, r.Path, path)
+		}
+	}
 }
 
 // reply is a canned response.

@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -57,17 +58,10 @@ func TestIntegration(t *testing.T) {
 	if err := groups.Train(ctx, groupID); err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; ; i++ {
-		ts, err := groups.GetTrainingStatus(ctx, groupID)
-		if err == nil && (ts.Status == TrainingSucceeded || ts.Status == TrainingFailed) {
-			break
-		}
-		if i == 100 {
-			t.Fatalf("training did not end: %+v, %v", ts, err)
-		}
-		if err := sleepCtx(ctx, 50*time.Millisecond); err != nil {
-			t.Fatal(err)
-		}
+	trainCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if ts, err := groups.WaitTraining(trainCtx, groupID, WaitTrainingOptions{Interval: 50 * time.Millisecond}); err != nil {
+		t.Fatalf("training did not end: %+v, %v", ts, err)
 	}
 
 	opID, err := src.TakeSnapshot(ctx, TakeSnapshotRequest{Type: SnapshotPersonGroup, ObjectID: groupID, ApplyScope: []string{sub2}})

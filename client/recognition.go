@@ -99,35 +99,33 @@ type GroupResult struct {
 
 // Identify finds, for each face, the persons it may be.
 func (c *Client) Identify(ctx context.Context, req IdentifyRequest) ([]IdentifyResult, error) {
-	var out []IdentifyResult
-	_, err := c.call(ctx, request{method: http.MethodPost, path: "/identify", body: req, want: http.StatusOK}, &out)
-	return out, err
+	return post[[]IdentifyResult](ctx, c, "/identify", req)
 }
 
 // VerifyFaceToFace tells whether two faces are of one person.
 func (c *Client) VerifyFaceToFace(ctx context.Context, req VerifyFaceToFaceRequest) (VerifyResult, error) {
-	var out VerifyResult
-	_, err := c.call(ctx, request{method: http.MethodPost, path: "/verify", body: req, want: http.StatusOK}, &out)
-	return out, err
+	return post[VerifyResult](ctx, c, "/verify", req)
 }
 
 // VerifyFaceToPerson tells whether a face is of a person.
 func (c *Client) VerifyFaceToPerson(ctx context.Context, req VerifyFaceToPersonRequest) (VerifyResult, error) {
-	var out VerifyResult
-	_, err := c.call(ctx, request{method: http.MethodPost, path: "/verify", body: req, want: http.StatusOK}, &out)
-	return out, err
+	return post[VerifyResult](ctx, c, "/verify", req)
 }
 
 // FindSimilar returns the faces most like req.FaceID, best first.
 func (c *Client) FindSimilar(ctx context.Context, req FindSimilarRequest) ([]SimilarFace, error) {
-	var out []SimilarFace
-	_, err := c.call(ctx, request{method: http.MethodPost, path: "/findsimilars", body: req, want: http.StatusOK}, &out)
-	return out, err
+	return post[[]SimilarFace](ctx, c, "/findsimilars", req)
 }
 
 // Group divides faces into groups of similar faces.
 func (c *Client) Group(ctx context.Context, req GroupRequest) (GroupResult, error) {
-	var out GroupResult
-	_, err := c.call(ctx, request{method: http.MethodPost, path: "/group", body: req, want: http.StatusOK}, &out)
+	return post[GroupResult](ctx, c, "/group", req)
+}
+
+// post sends body to path and decodes the 200 answer, as every
+// recognition call does.
+func post[T any](ctx context.Context, c *Client, path string, body any) (T, error) {
+	var out T
+	_, err := c.call(ctx, request{method: http.MethodPost, path: path, body: body, want: http.StatusOK}, &out)
 	return out, err
 }

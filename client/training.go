@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"net/http"
+	"time"
 )
 
 // TrainingStatusType is TrainingStatus.status. The spec spells the queued
@@ -42,4 +43,39 @@ func (k Training) GetTrainingStatus(ctx context.Context, id string) (TrainingSta
 	var st TrainingStatus
 	_, err := k.c.call(ctx, request{method: http.MethodGet, path: k.item(id) + "/training", want: http.StatusOK}, &st)
 	return st, err
+}
+
+// WaitTrainingOptions tunes WaitTraining. Zero fields take defaults.
+type WaitTrainingOptions struct {
+	// Interval is the time between polls (default DefaultMinInterval).
+	Interval time.Duration
+	// Progress, when set, is called with every status polled, the final
+	// one included.
+	Progress func(TrainingStatus)
+}
+
+// WaitTraining polls the training status of the collection id until it
+// is neither queued nor running, or ctx ends, and returns the last
+// status. A failed training is a status, not an error: its Message says
+// why.
+func (k Training) WaitTraining(ctx context.Context, id string, opts WaitTrainingOptions) (TrainingStatus, error) {
+	interval := opts.Interval
+	if interval <= 0 {
+		interval = DefaultMinInterval
+	}
+	for {
+		st, err := k.GetTrainingStatus(ctx, id)
+		if err != nil {
+			return st, err
+		}
+		if opts.Progress != nil {
+			opts.Progress(st)
+		}
+		if st.Status != TrainingNonStarted && st.Status != TrainingRunning {
+			return st, nil
+		}
+		if err := k.c.sleep(ctx, interval); err != nil {
+			return st, err
+		}
+	}
 }

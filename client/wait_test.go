@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 )
@@ -93,20 +92,7 @@ func TestClient_WaitOperation(t *testing.T) {
 			} else if err != nil {
 				t.Fatalf("err = %v", err)
 			}
-			if st.Status != tt.wantStatus {
-				t.Errorf("final status %q, want %q", st.Status, tt.wantStatus)
-			}
-			if !slices.Equal(progress, tt.wantProgress) {
-				t.Errorf("progress %v\nwant     %v", progress, tt.wantProgress)
-			}
-			if got := b.slept(); !slices.Equal(got, tt.wantSleep) {
-				t.Errorf("slept %v, want %v", got, tt.wantSleep)
-			}
-			for _, r := range b.recorded() {
-				if r.Method != "GET" || r.Path != "/face/v1.0/operations/"+operationID {
-					t.Errorf("request %s %s", r.Method, r.Path)
-				}
-			}
+			checkPolls(t, b, "/face/v1.0/operations/"+operationID, st.Status, tt.wantStatus, progress, tt.wantProgress, tt.wantSleep)
 		})
 	}
 }
