@@ -189,10 +189,10 @@ func populate(ctx context.Context, o options, data string) ([]query, error) {
 		persons[i] = m.Person()
 	}
 	ref := facesnap.CollectionRef{Account: accts[0].Name, Kind: facesnap.KindLargePersonGroup, ID: group}
-	ids, err := benchgroup.Load(ctx, db, ref, o.persons, o.faces, false, func(p, _ int) []float32 {
+	ids, err := benchgroup.Load(ctx, db, ref, o.persons, o.faces, false, func(p, f int) (facesnap.Rect, []float32) {
 		v := make([]float32, dim)
 		m.Face(persons[p], v)
-		return v
+		return facesnap.Rect{Left: 10 * f, Top: 20, Width: 120, Height: 150}, v
 	})
 	if err != nil {
 		return nil, err

@@ -44,10 +44,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"facesnap"
 	"facesnap/bench/internal/benchdb"
+	"facesnap/bench/internal/benchgroup"
 	"facesnap/bench/internal/benchserver"
 	"facesnap/postgres"
 	"facesnap/sqlite"
@@ -253,40 +252,11 @@ func populate(ctx context.Context, bin, data, dbURL string, persons, faces int) 
 		return "", fmt.Errorf("want one account, got %d (%v)", len(accts), err)
 	}
 	ref := facesnap.CollectionRef{Account: accts[0].Name, Kind: facesnap.KindLargePersonGroup, ID: group}
-	owner := "bench-populate"
-	now := time.Now().UTC()
-	if err := db.CollectionReserve(ctx, facesnap.CollectionReserveParams{
-		Collection: facesnap.Collection{CollectionRef: ref, Name: "benchmark", UserData: "benchmark group",
-			RecognitionModel: facesnap.DefaultRecognitionModel, CreatedAt: now},
-		Owner: owner,
-	}); err != nil {
-		return "", err
-	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	var batch facesnap.CollectionLoadParams
-	batch.Ref, batch.Owner = ref, owner
-	seq := int64(0)
-	for i := range persons {
-		p := facesnap.Person{ID: uuid.NewString(), Name: fmt.Sprintf("person %d", i), UserData: fmt.Sprintf(`{"employee":%d,"team":"bench"}`, i)}
-		batch.Persons = append(batch.Persons, p)
-		for range faces {
-			seq++
-			batch.Faces = append(batch.Faces, facesnap.Face{
-				ID: uuid.NewString(), PersonID: p.ID, UserData: "camera=front",
-				Rect:           facesnap.Rect{Left: rng.IntN(500), Top: rng.IntN(500), Width: 100 + rng.IntN(100), Height: 100 + rng.IntN(100)},
-				DetectionModel: facesnap.DefaultDetectionModel, Feature: feature(rng), Seq: seq, CreatedAt: now,
-			})
-		}
-		if len(batch.Faces) >= 5000 || i == persons-1 {
-			if err := db.CollectionLoad(ctx, batch); err != nil {
-				return "", err
-			}
-			batch.Persons, batch.Faces = batch.Persons[:0], batch.Faces[:0]
-		}
-	}
-	return ref.Account, db.CollectionPublish(ctx, facesnap.CollectionPublishParams{Ref: ref, Owner: owner, Training: facesnap.Training{
-		Status: facesnap.TrainingSucceeded, CreatedAt: now, LastActionAt: now, LastSuccessAt: now, TrainedSeq: seq,
-	}})
+	_, err = benchgroup.Load(ctx, db, ref, persons, faces, true, func(int, int) (facesnap.Rect, []float32) {
+		return facesnap.Rect{Left: rng.IntN(500), Top: rng.IntN(500), Width: 100 + rng.IntN(100), Height: 100 + rng.IntN(100)}, feature(rng)
+	})
+	return ref.Account, err
 }
 
 // feature is a unit-length 128-float descriptor, as a face engine makes.

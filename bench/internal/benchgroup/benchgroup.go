@@ -14,11 +14,11 @@ import (
 )
 
 // Load creates the group ref of persons persons with faces faces each;
-// feature gives face f of person p its descriptor. The group is published
+// face gives face f of person p its rectangle and descriptor. The group is published
 // as trained up to its last face when trained is set, untrained otherwise.
 // It returns the persons' ids, in order.
 func Load(ctx context.Context, db facesnap.Store, ref facesnap.CollectionRef, persons, faces int, trained bool,
-	feature func(person, face int) []float32) ([]string, error) {
+	face func(person, face int) (facesnap.Rect, []float32)) ([]string, error) {
 	owner := "bench-populate"
 	now := time.Now().UTC()
 	if err := db.CollectionReserve(ctx, facesnap.CollectionReserveParams{
@@ -37,10 +37,10 @@ func Load(ctx context.Context, db facesnap.Store, ref facesnap.CollectionRef, pe
 		batch.Persons = append(batch.Persons, p)
 		for j := range faces {
 			seq++
+			rect, feature := face(i, j)
 			batch.Faces = append(batch.Faces, facesnap.Face{
 				ID: uuid.NewString(), PersonID: p.ID, UserData: "camera=front",
-				Rect:           facesnap.Rect{Left: 10 * j, Top: 20, Width: 120, Height: 150},
-				DetectionModel: facesnap.DefaultDetectionModel, Feature: feature(i, j), Seq: seq, CreatedAt: now,
+				Rect: rect, DetectionModel: facesnap.DefaultDetectionModel, Feature: feature, Seq: seq, CreatedAt: now,
 			})
 		}
 		if len(batch.Faces) >= 5000 || i == persons-1 {
