@@ -128,22 +128,12 @@ func main() {
 }
 
 func run(ctx context.Context, o options) error {
-	if o.dir == "" {
-		d, err := os.MkdirTemp("", "facesnap-api-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		o.dir = d
+	dir, bin, cleanup, err := benchserver.Workspace(o.dir, o.bin, "facesnap-api-bench-")
+	if err != nil {
+		return err
 	}
-	if o.bin == "" {
-		o.bin = filepath.Join(o.dir, "facesnap")
-		build := exec.Command("go", "build", "-o", o.bin, "./cmd/facesnap")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("build: %w", err)
-		}
-	}
+	defer cleanup()
+	o.dir, o.bin = dir, bin
 	dbURL := ""
 	switch {
 	case o.db != "" && !benchdb.IsPostgres(o.db):

@@ -22,7 +22,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -78,22 +77,12 @@ type query struct {
 }
 
 func run(ctx context.Context, o options) error {
-	if o.dir == "" {
-		d, err := os.MkdirTemp("", "facesnap-bench-recognition-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		o.dir = d
+	dir, bin, cleanup, err := benchserver.Workspace(o.dir, o.bin, "facesnap-bench-recognition-")
+	if err != nil {
+		return err
 	}
-	if o.bin == "" {
-		o.bin = filepath.Join(o.dir, "facesnap")
-		build := exec.Command("go", "build", "-o", o.bin, "./cmd/facesnap")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("build: %w", err)
-		}
-	}
+	defer cleanup()
+	o.dir, o.bin = dir, bin
 	fmt.Printf("machine: %s, %d faces (%d persons x %d), load %s\n", benchstat.CPUModel(), o.persons*o.faces, o.persons, o.faces, benchstat.Load())
 	data := filepath.Join(o.dir, "data")
 	t0 := time.Now()

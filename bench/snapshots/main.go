@@ -38,7 +38,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -97,22 +96,11 @@ func main() {
 }
 
 func run(ctx context.Context, persons, faces int, bin, dir string) error {
-	if dir == "" {
-		d, err := os.MkdirTemp("", "facesnap-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		dir = d
+	dir, bin, cleanup, err := benchserver.Workspace(dir, bin, "facesnap-bench-")
+	if err != nil {
+		return err
 	}
-	if bin == "" {
-		bin = filepath.Join(dir, "facesnap")
-		build := exec.Command("go", "build", "-o", bin, "./cmd/facesnap")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("build: %w", err)
-		}
-	}
+	defer cleanup()
 	dataA, dataB, store := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "store")
 	if storeURL != "" {
 		store = storeURL

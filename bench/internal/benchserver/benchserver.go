@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -103,4 +104,29 @@ func PeakRSS(pid int) float64 {
 		}
 	}
 	return math.NaN()
+}
+
+// Workspace returns dir, or a new temporary directory named after prefix
+// with the func that removes it, and bin, or a facesnap built into that
+// directory from ./cmd/facesnap (the benchmarks run from the repository's
+// root).
+func Workspace(dir, bin, prefix string) (string, string, func(), error) {
+	cleanup := func() {}
+	if dir == "" {
+		d, err := os.MkdirTemp("", prefix)
+		if err != nil {
+			return "", "", nil, err
+		}
+		dir, cleanup = d, func() { os.RemoveAll(d) }
+	}
+	if bin == "" {
+		bin = filepath.Join(dir, "facesnap")
+		build := exec.Command("go", "build", "-o", bin, "./cmd/facesnap")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			cleanup()
+			return "", "", nil, fmt.Errorf("build: %w", err)
+		}
+	}
+	return dir, bin, cleanup, nil
 }
