@@ -18,7 +18,7 @@ import (
 	"facesnap/blobtest"
 )
 
-func newKey(t *testing.T) string {
+func newKey(t testing.TB) string {
 	t.Helper()
 	b := make([]byte, sealed.KeySize)
 	rand.Read(b)
