@@ -39,7 +39,7 @@ func (m *memStore) Get(_ context.Context, key string) (io.ReadCloser, error) {
 	return io.NopCloser(bytes.NewReader(b)), nil
 }
 
-func (m *memStore) Delete(context.Context, string) error            { return nil }
+func (m *memStore) Delete(context.Context, string) error           { return nil }
 func (m *memStore) List(context.Context, string) ([]string, error) { return nil, nil }
 
 // BenchmarkStore puts and gets 16 MiB through the sealed store and, as the
