@@ -86,7 +86,16 @@ func TestServe(t *testing.T) {
 		},
 		{
 			name: "NoAccount", key: "any", status: http.StatusUnauthorized,
-			stderrOK: func(s string) bool { return strings.Contains(s, "facesnap account add") },
+			stderrOK: func(s string) bool {
+				return strings.Contains(s, "facesnap account add") && strings.Contains(s, "snapshot store has no key")
+			},
+		},
+		{
+			name: "StoreKey", env: map[string]string{envStoreKeys: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="},
+			key: "any", status: http.StatusUnauthorized,
+			stderrOK: func(s string) bool {
+				return strings.Contains(s, "snapshot store sealed") && !strings.Contains(s, "has no key")
+			},
 		},
 	}
 	for _, tt := range tests {

@@ -38,7 +38,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	root.SetErr(m.Stderr)
 	root.SetArgs(args)
 	root.SetVersionTemplate("facesnap {{.Version}}\n")
-	root.AddCommand(m.serveCommand(), m.accountCommand(), m.versionCommand())
+	root.AddCommand(m.serveCommand(), m.accountCommand(), m.storeCommand(), m.versionCommand())
 	m.registerClientCommands(root)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && cmd != nil && out.n == 0 {

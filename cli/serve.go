@@ -46,6 +46,7 @@ type serveOptions struct {
 	limits           httpapi.Limits
 	idleTimeout      time.Duration
 	maxConnections   int
+	storeKeys        storeKeyOptions
 }
 
 // defaultMaxImportBytes caps an import body. The largest legal snapshot
@@ -88,6 +89,7 @@ snapshot-ttl = "72h"; flags given on the command line override it.`,
 	f.StringVar(&o.dataDir, "data", defaultDataDir, "data directory (database "+dbFile+")")
 	f.StringVar(&o.db, "db", "", dbUsage)
 	f.StringVar(&o.snapshotStore, "snapshot-store", "", "snapshot store shared by deployments: a directory, or s3://BUCKET?endpoint=URL&region=R (keys from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); default DATA/snapshots")
+	addStoreKeyFlags(f, &o.storeKeys)
 	f.BoolVar(&o.allowPrivateURLs, "allow-private-urls", false, "let image URLs reach loopback and private addresses (tests, private deployments)")
 	f.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second allowed to each account; 0 means no limit")
 	f.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
@@ -152,7 +154,7 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		return fmt.Errorf("--models: %w", err)
 	}
 
-	blobs, err := openBlobStore(ctx, o.snapshotStore)
+	blobs, err := m.openSnapshotStore(ctx, o.snapshotStore, o.storeKeys, log)
 	if err != nil {
 		return fmt.Errorf("snapshot store: %w", err)
 	}

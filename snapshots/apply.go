@@ -60,6 +60,9 @@ func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, pro
 	if errors.Is(err, facesnap.ErrNotFound) || (err == nil && w.expired(snap)) {
 		return operations.Fail("Apply failed: snapshot %s does not exist or has expired.", args.SnapshotID)
 	}
+	if unauthentic(err) {
+		return notAuthentic(args.SnapshotID, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -78,6 +81,9 @@ func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, pro
 	rc, err := w.Blobs.Get(ctx, dataKey(snap.ID))
 	if errors.Is(err, facesnap.ErrNotFound) {
 		return operations.Fail("Apply failed: the data of snapshot %s is missing.", snap.ID)
+	}
+	if unauthentic(err) {
+		return notAuthentic(snap.ID, err)
 	}
 	if err != nil {
 		return fmt.Errorf("open snapshot data: %w", err)
@@ -179,9 +185,17 @@ func (w ApplyWorker) load(ctx context.Context, owner string, args applyArgs, pro
 	return w.Store.CollectionPublish(ctx, facesnap.CollectionPublishParams{Ref: args.Target, Owner: owner, Training: training})
 }
 
+// notAuthentic fails an apply whose snapshot fails authentication: a
+// retry would read the same bytes with the same keys.
+func notAuthentic(id string, err error) error {
+	return operations.Fail("Apply failed: snapshot %s cannot be authenticated with this deployment's snapshot store key (sealed with another key, or tampered with): %v.", id, err)
+}
+
 func corrupted(id string, err error) error {
 	var inv *invalidError
 	switch {
+	case unauthentic(err):
+		return notAuthentic(id, err)
 	case errors.As(err, &inv):
 		return operations.Fail("Apply failed: snapshot %s is invalid: %v.", id, err)
 	case errors.Is(err, snapfile.ErrCorrupt):

@@ -217,6 +217,11 @@ func (s *Service) Get(ctx context.Context, acct facesnap.Account, id string) (*f
 		return nil, facesnap.NotFound(facesnap.ObjectSnapshot, id)
 	}
 	snap, err := s.readMeta(ctx, strings.ToLower(id))
+	if unauthentic(err) {
+		s.unreadable(ctx, metaKey(strings.ToLower(id)), err)
+		return nil, &facesnap.NotFoundError{Object: facesnap.ObjectSnapshot,
+			Message: fmt.Sprintf("Snapshot '%s' cannot be authenticated with this deployment's snapshot store key.", id)}
+	}
 	if err != nil {
 		return nil, err
 	}

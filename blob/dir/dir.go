@@ -42,7 +42,7 @@ func New(root string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blob dir %s: %w", root, err)
 	}
-	if err := os.MkdirAll(abs, 0o755); err != nil {
+	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("blob dir: %w", err)
 	}
 	return &Store{root: abs}, nil
@@ -72,11 +72,6 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) (err error) {
 	if _, err := io.Copy(f, ctxReader{ctx, r}); err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
-	// Files are readable by the other deployments sharing the directory,
-	// whatever user they run as; CreateTemp makes them private.
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
-	}
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
@@ -103,7 +98,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) (err error) {
 // a missing directory is retried.
 func (s *Store) createTemp(dir string) (*os.File, error) {
 	for attempt := 0; ; attempt++ {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
 		}
 		f, err := os.CreateTemp(dir, blobkey.TempPrefix+"*")

@@ -123,15 +123,26 @@ func TestStore_SharedDirectory(t *testing.T) {
 	}
 }
 
-func TestStore_FilesReadableByOthers(t *testing.T) {
+// TestStore_Private checks that what the store creates is its user's
+// alone (CreateTemp's 0600 and 0700 directories), whatever the umask: the
+// blobs hold biometric data.
+func TestStore_Private(t *testing.T) {
 	t.Parallel()
 	s, root := setup(t)
-	if err := s.Put(context.Background(), "k", strings.NewReader("x")); err != nil {
+	if err := s.Put(context.Background(), "a/b/k", strings.NewReader("x")); err != nil {
 		t.Fatal(err)
 	}
-	fi, err := os.Stat(filepath.Join(root, "k"))
-	if err != nil || fi.Mode().Perm()&0o044 != 0o044 {
-		t.Fatalf("mode %v, %v", fi.Mode(), err)
+	for p, want := range map[string]os.FileMode{
+		root: 0o700, filepath.Join(root, "a"): 0o700, filepath.Join(root, "a", "b"): 0o700,
+		filepath.Join(root, "a", "b", "k"): 0o600,
+	} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", p, fi.Mode().Perm(), want)
+		}
 	}
 }
 
