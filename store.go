@@ -103,9 +103,14 @@ type Store interface {
 	// OperationList lists an account's operations of the given kinds,
 	// newest first, created before Before (zero: no bound), at most Top.
 	OperationList(ctx context.Context, p OperationListParams) ([]Operation, error)
-	// OperationClaim takes the oldest operation of the given kinds that is
+	// OperationClaim takes an operation of the given kinds that is
 	// notstarted, or running with an expired lease, marks it running for
 	// Owner until LeaseUntil and returns it. ErrNotFound when there is none.
+	// The pick is fair across accounts, so one account's backlog does not
+	// delay another's work: among accounts with a claimable operation, the
+	// one with the fewest operations running under a live lease (any kind),
+	// ties to the one whose oldest claimable operation is oldest, then that
+	// account's oldest claimable operation.
 	OperationClaim(ctx context.Context, p OperationClaimParams) (Operation, error)
 	// OperationHeartbeat extends Owner's lease and records progress. It
 	// fails with ErrConflict when Owner no longer holds the operation.

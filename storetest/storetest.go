@@ -51,6 +51,7 @@ func Exercise(t *testing.T, newStore func(t *testing.T) facesnap.Store) {
 		{"Dump", exerciseDump},
 		{"Snapshot", exerciseSnapshot},
 		{"Operation", exerciseOperation},
+		{"Fairness", exerciseFairness},
 		{"Tx", exerciseTx},
 		{"Order", exerciseOrder},
 		{"Limit", exerciseLimit},
