@@ -52,6 +52,7 @@ func Exercise(t *testing.T, newStore func(t *testing.T) facesnap.Store) {
 		{"Snapshot", exerciseSnapshot},
 		{"Operation", exerciseOperation},
 		{"Fairness", exerciseFairness},
+		{"Quota", exerciseQuota},
 		{"Tx", exerciseTx},
 		{"Order", exerciseOrder},
 		{"Limit", exerciseLimit},
