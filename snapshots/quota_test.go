@@ -102,3 +102,26 @@ func TestQuota_PerDay(t *testing.T) {
 		t.Fatalf("apply a day later: %v", err)
 	}
 }
+
+// TestQuota_FailedTakeGivesSlotBack: a take that fails leaves no snapshot,
+// so it must not hold the account's only slot.
+func TestQuota_FailedTakeGivesSlotBack(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	b.svc.MaxSnapshots = 1
+	gone := seed(t, b.store, acctA, facesnap.KindFaceList, "gone", 0, 1)
+	kept := seed(t, b.store, acctA, facesnap.KindFaceList, "kept", 0, 1)
+	opID, err := b.svc.Take(ctx, acctA, snapshots.TakeParams{Type: gone.Kind, ObjectID: gone.ID, ApplyScope: []string{acctA.SubscriptionID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.store.CollectionDelete(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	b.drain(t)
+	if op := b.op(t, opID); op.Status != facesnap.OperationFailed {
+		t.Fatalf("take of a deleted source: %s", op.Status)
+	}
+	take(t, b, kept, acctA.SubscriptionID)
+}
