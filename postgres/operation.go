@@ -75,15 +75,20 @@ func (s *store) OperationList(ctx context.Context, p facesnap.OperationListParam
 }
 
 // OperationClaim is one UPDATE whose subquery picks a claimable row FOR
-// UPDATE OF o SKIP LOCKED: a row another node is claiming right now is
+// UPDATE SKIP LOCKED: a row another node is claiming right now is
 // skipped, not waited for, and a row claimed (and committed) meanwhile
 // fails the recheck of the WHERE on its new version, so the scan goes on
 // to the next. No two claims get one operation. The order is fair across
 // accounts (see facesnap.Store): the CTE ranks accounts by live running
-// operations, then by their oldest claimable one; two nodes claiming at
-// once may both see the same counts, which costs fairness by one claim,
-// never correctness. It also sets LastActionAt, since the operation
-// starts now.
+// operations, then by their oldest claimable one, and the lateral pick
+// takes the first ranked account's oldest row it can lock, going on to
+// the next account only when all of one's rows are being claimed. The
+// ranks are sorted before the join so that the outer ORDER BY needs no
+// sort of its own and the join stops at the first row: a lateral pick
+// evaluated for every account would lock a row in each. Two nodes
+// claiming at once may both see the same counts, which costs fairness by
+// one claim, never correctness. It also sets LastActionAt, since the
+// operation starts now.
 func (s *store) OperationClaim(ctx context.Context, p facesnap.OperationClaimParams) (facesnap.Operation, error) {
 	var op facesnap.Operation
 	err := s.write(ctx, func(q querier) error {
@@ -100,11 +105,18 @@ func (s *store) OperationClaim(ctx context.Context, p facesnap.OperationClaimPar
 			 UPDATE operations SET status = 'running', attempt = attempt + 1,
 			   lease_owner = $1, lease_until = $2, last_action_at = $3
 			 WHERE id = (
-			   SELECT o.id FROM operations o JOIN rank r ON r.account = o.account
-			   WHERE o.status IN ('notstarted', 'running') AND o.kind = ANY($4)
-			     AND (o.status = 'notstarted' OR o.lease_until < $3)
-			   ORDER BY r.running, r.oldest, o.account, o.created_at, o.id LIMIT 1
-			   FOR UPDATE OF o SKIP LOCKED)
+			   SELECT pick.id FROM (
+			     SELECT * FROM rank WHERE oldest IS NOT NULL
+			     ORDER BY running, oldest, account) r
+			   CROSS JOIN LATERAL (
+			     SELECT o.id FROM operations o
+			     WHERE o.account = r.account
+			       AND o.status IN ('notstarted', 'running') AND o.kind = ANY($4)
+			       AND (o.status = 'notstarted' OR o.lease_until < $3)
+			     ORDER BY o.created_at, o.id LIMIT 1
+			     FOR UPDATE SKIP LOCKED) pick
+			   ORDER BY r.running, r.oldest, r.account
+			   LIMIT 1)
 			 RETURNING `+storecodec.OperationColumns,
 			p.Owner, storecodec.Nanos(p.LeaseUntil), storecodec.Nanos(p.Now), kinds(p.Kinds)))
 		if errors.Is(err, pgx.ErrNoRows) {
