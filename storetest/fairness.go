@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 
 	"facesnap"
@@ -72,4 +73,25 @@ func exerciseFairness(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 		later := dead.LeaseUntil.Add(1)
 		equal(t, b.claim(t, "runner", later, take).ID, uuid(1))
 	})
+
+	t.Run("Concurrent", func(t *testing.T) { exerciseFairnessConcurrent(t, newStore) })
+}
+
+// exerciseFairnessConcurrent has runners claim at once from several
+// accounts' queues: the fair order must not cost the one-claim-each
+// guarantee (on PostgreSQL, the lateral pick's SKIP LOCKED).
+func exerciseFairnessConcurrent(t *testing.T, newStore func(*testing.T) facesnap.Store) {
+	t.Parallel()
+	b := setup(t, newStore)
+	const accounts, perAccount, runners = 3, 10, 4
+	names := []string{b.account.Name}
+	for a := 1; a < accounts; a++ {
+		acct := account(fmt.Sprintf("tenant%d", a))
+		noError(t, b.store.AccountCreate(b.ctx, acct))
+		names = append(names, acct.Name)
+	}
+	for n := range accounts * perAccount {
+		b.operations(t, operation(names[n%accounts], n, facesnap.OperationTrain))
+	}
+	b.claimAllOnce(t, runners, accounts*perAccount, facesnap.OperationTrain)
 }
