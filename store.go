@@ -2,6 +2,7 @@ package facesnap
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -103,9 +104,14 @@ type Store interface {
 	// OperationList lists an account's operations of the given kinds,
 	// newest first, created before Before (zero: no bound), at most Top.
 	OperationList(ctx context.Context, p OperationListParams) ([]Operation, error)
-	// OperationClaim takes the oldest operation of the given kinds that is
+	// OperationClaim takes an operation of the given kinds that is
 	// notstarted, or running with an expired lease, marks it running for
 	// Owner until LeaseUntil and returns it. ErrNotFound when there is none.
+	// The pick is fair across accounts, so one account's backlog does not
+	// delay another's work: among accounts with a claimable operation, the
+	// one with the fewest operations running under a live lease (any kind),
+	// ties to the one whose oldest claimable operation is oldest, then that
+	// account's oldest claimable operation.
 	OperationClaim(ctx context.Context, p OperationClaimParams) (Operation, error)
 	// OperationHeartbeat extends Owner's lease and records progress. It
 	// fails with ErrConflict when Owner no longer holds the operation.
@@ -115,6 +121,19 @@ type Store interface {
 	OperationFinish(ctx context.Context, p OperationFinishParams) error
 	// OperationPurge deletes operations that finished before the time.
 	OperationPurge(ctx context.Context, finishedBefore time.Time) (int64, error)
+
+	// QuotaUse records use ID of the account's quota Kind, counted while
+	// Until is after the time it is counted at, unless Limit uses of that
+	// kind still count at Now: then QuotaError. The count and the insert
+	// are one transaction, serialized per account, so several nodes on one
+	// database cannot together pass Limit. Limit <= 0 checks nothing but
+	// still records, so that a limit set later counts past uses. Uses that
+	// no longer count are deleted on the way. A missing account is
+	// NotFound.
+	QuotaUse(ctx context.Context, p QuotaUseParams) error
+	// QuotaRelease gives use ID back before Until (a deleted snapshot, a
+	// take that failed). It is not an error when there is none.
+	QuotaRelease(ctx context.Context, account string, kind QuotaKind, id string) error
 
 	// DetectedFaceCreate keeps the faces of one detect, all or none. Their
 	// account must exist; deleting it deletes them.
@@ -235,6 +254,32 @@ type OperationClaimParams struct {
 	Owner      string
 	Now        time.Time
 	LeaseUntil time.Time
+}
+
+// QuotaKind names a per-account quota.
+type QuotaKind string
+
+const (
+	// QuotaTake counts takes and imports per day.
+	QuotaTake QuotaKind = "take"
+	// QuotaApply counts applies per day.
+	QuotaApply QuotaKind = "apply"
+	// QuotaSnapshot counts stored (and pending) snapshots until they expire.
+	QuotaSnapshot QuotaKind = "snapshot"
+)
+
+type QuotaUseParams struct {
+	Account string
+	Kind    QuotaKind
+	ID      string
+	Limit   int
+	Now     time.Time
+	Until   time.Time
+}
+
+// Exceeded is the error a store returns for a use past p.Limit.
+func (p QuotaUseParams) Exceeded() *QuotaError {
+	return &QuotaError{Message: fmt.Sprintf("The account has reached its limit of %d %s uses.", p.Limit, p.Kind)}
 }
 
 type OperationHeartbeatParams struct {

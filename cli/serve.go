@@ -38,6 +38,7 @@ type serveOptions struct {
 	rateLimit        float64
 	logLevel         string
 	snapshotTTL      time.Duration
+	quota            snapshotQuota
 	workers          int
 	operationLease   time.Duration
 	searchMemoryMiB  int64
@@ -106,6 +107,9 @@ snapshot-ttl = "72h"; flags given on the command line override it.`,
 	f.IntVar(&o.limits.InFlightPerAccount, "max-in-flight-per-account", 64, "requests of one account served at once; more are answered 429; 0 means no limit")
 	f.IntVar(&o.limits.AuthFailuresPerMinute, "auth-failures-per-minute", 30, "failed authentications allowed per client address (IPv6: per /64) a minute; past it 429; 0 means no limit")
 	f.Int64Var(&o.limits.MaxImportBytes, "max-import-bytes", defaultMaxImportBytes, "largest snapshot import body, in bytes; 0 means no limit")
+	f.IntVar(&o.quota.snapshots, "max-snapshots-per-account", 100, "snapshots one account may hold (taken, imported or being taken) until they expire; past it 403 QuotaExceeded; 0 means no limit")
+	f.IntVar(&o.quota.takes, "max-takes-per-day", 100, "takes and imports one account may start in 24 h, as on the service's S0 tier; 0 means no limit")
+	f.IntVar(&o.quota.applies, "max-applies-per-day", 100, "applies one account may start in 24 h, as on the service's S0 tier; 0 means no limit")
 	return cmd
 }
 
@@ -168,7 +172,8 @@ func (m *Main) serve(ctx context.Context, o serveOptions) error {
 		Help: "Snapshot store entries that a listing or purge skipped because their meta could not be read or decoded.",
 	})
 	snaps := &snapshots.Service{Store: db, Blobs: blobs, Notifier: runner, TTL: o.snapshotTTL,
-		Log: log.With("component", "snapshots"), Unreadable: unreadable}
+		Log: log.With("component", "snapshots"), Unreadable: unreadable,
+		MaxSnapshots: o.quota.snapshots, MaxTakesPerDay: o.quota.takes, MaxAppliesPerDay: o.quota.applies}
 	coll := &collections.Service{
 		Store:    db,
 		Fetcher:  faceimage.NewFetcher(faceimage.FetcherOptions{AllowPrivate: o.allowPrivateURLs}),
@@ -303,3 +308,6 @@ func selfCommand() string {
 	}
 	return os.Args[0]
 }
+
+// snapshotQuota is serve's per-account snapshot limits (snapshots.Service).
+type snapshotQuota struct{ snapshots, takes, applies int }

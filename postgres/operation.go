@@ -74,25 +74,49 @@ func (s *store) OperationList(ctx context.Context, p facesnap.OperationListParam
 	return ops, rows.Err()
 }
 
-// OperationClaim is one UPDATE whose subquery picks the oldest claimable
-// row FOR UPDATE SKIP LOCKED: a row another node is claiming right now is
+// OperationClaim is one UPDATE whose subquery picks a claimable row FOR
+// UPDATE SKIP LOCKED: a row another node is claiming right now is
 // skipped, not waited for, and a row claimed (and committed) meanwhile
 // fails the recheck of the WHERE on its new version, so the scan goes on
-// to the next. No two claims get one operation. It also sets
-// LastActionAt, since the operation starts now.
+// to the next. No two claims get one operation. The order is fair across
+// accounts (see facesnap.Store): the CTE ranks accounts by live running
+// operations, then by their oldest claimable one, and the lateral pick
+// takes the first ranked account's oldest row it can lock, going on to
+// the next account only when all of one's rows are being claimed. The
+// ranks are sorted before the join so that the outer ORDER BY needs no
+// sort of its own and the join stops at the first row: a lateral pick
+// evaluated for every account would lock a row in each. Two nodes
+// claiming at once may both see the same counts, which costs fairness by
+// one claim, never correctness. It also sets LastActionAt, since the
+// operation starts now.
 func (s *store) OperationClaim(ctx context.Context, p facesnap.OperationClaimParams) (facesnap.Operation, error) {
 	var op facesnap.Operation
 	err := s.write(ctx, func(q querier) error {
 		var err error
 		op, err = storecodec.ScanOperation(q.QueryRow(ctx,
-			`UPDATE operations SET status = 'running', attempt = attempt + 1,
+			`WITH rank AS (
+			   SELECT account,
+			     count(*) FILTER (WHERE status = 'running' AND lease_until >= $3) AS running,
+			     min(created_at) FILTER (WHERE kind = ANY($4)
+			       AND (status = 'notstarted' OR lease_until < $3)) AS oldest
+			   FROM operations WHERE status IN ('notstarted', 'running')
+			   GROUP BY account
+			 )
+			 UPDATE operations SET status = 'running', attempt = attempt + 1,
 			   lease_owner = $1, lease_until = $2, last_action_at = $3
 			 WHERE id = (
-			   SELECT id FROM operations
-			   WHERE status IN ('notstarted', 'running') AND kind = ANY($4)
-			     AND (status = 'notstarted' OR lease_until < $3)
-			   ORDER BY created_at, id LIMIT 1
-			   FOR UPDATE SKIP LOCKED)
+			   SELECT pick.id FROM (
+			     SELECT * FROM rank WHERE oldest IS NOT NULL
+			     ORDER BY running, oldest, account) r
+			   CROSS JOIN LATERAL (
+			     SELECT o.id FROM operations o
+			     WHERE o.account = r.account
+			       AND o.status IN ('notstarted', 'running') AND o.kind = ANY($4)
+			       AND (o.status = 'notstarted' OR o.lease_until < $3)
+			     ORDER BY o.created_at, o.id LIMIT 1
+			     FOR UPDATE SKIP LOCKED) pick
+			   ORDER BY r.running, r.oldest, r.account
+			   LIMIT 1)
 			 RETURNING `+storecodec.OperationColumns,
 			p.Owner, storecodec.Nanos(p.LeaseUntil), storecodec.Nanos(p.Now), kinds(p.Kinds)))
 		if errors.Is(err, pgx.ErrNoRows) {

@@ -51,7 +51,18 @@ type Service struct {
 	// each store entry a listing or purge passes over; either may be nil.
 	Log        *slog.Logger
 	Unreadable Counter
+	// Per-account limits, counted in the Store so that they hold across
+	// nodes; 0 is none. MaxSnapshots bounds the snapshots an account has
+	// stored or being taken or imported; MaxTakesPerDay (imports count as
+	// takes) and MaxAppliesPerDay the operations enqueued in any 24 h, as
+	// the service's S0 tier does (100 each).
+	MaxSnapshots     int
+	MaxTakesPerDay   int
+	MaxAppliesPerDay int
 }
+
+// day is the window of the per-day quotas.
+const day = 24 * time.Hour
 
 // Counter counts events.
 type Counter interface{ Inc() }
@@ -119,7 +130,8 @@ func (s *Service) Take(ctx context.Context, acct facesnap.Account, p TakeParams)
 	if _, err := s.Store.CollectionGet(ctx, src); err != nil {
 		return "", err
 	}
-	args, err := json.Marshal(takeArgs{SnapshotID: uuid.NewString(), Source: src, ApplyScope: scope, UserData: p.UserData})
+	snapshotID := uuid.NewString()
+	args, err := json.Marshal(takeArgs{SnapshotID: snapshotID, Source: src, ApplyScope: scope, UserData: p.UserData})
 	if err != nil {
 		return "", err
 	}
@@ -127,7 +139,16 @@ func (s *Service) Take(ctx context.Context, acct facesnap.Account, p TakeParams)
 		ID: uuid.NewString(), Account: acct.Name, Kind: facesnap.OperationSnapshotTake,
 		Args: args, Status: facesnap.OperationNotStarted, CreatedAt: s.now(),
 	}
-	if err := s.Store.OperationCreate(ctx, op); err != nil {
+	err = s.Store.InTx(ctx, func(tx facesnap.Store) error {
+		if err := s.useTake(ctx, tx, acct, op.ID, snapshotID, op.CreatedAt); err != nil {
+			return err
+		}
+		return tx.OperationCreate(ctx, op)
+	})
+	if errors.Is(err, facesnap.ErrQuota) {
+		return "", err
+	}
+	if err != nil {
 		return "", fmt.Errorf("create take operation: %w", err)
 	}
 	s.notify()
@@ -178,7 +199,16 @@ func (s *Service) Apply(ctx context.Context, acct facesnap.Account, snapshotID s
 		Args: args, Status: facesnap.OperationNotStarted, CreatedAt: now,
 	}
 	err = s.Store.InTx(ctx, func(tx facesnap.Store) error {
-		err := tx.CollectionReserve(ctx, facesnap.CollectionReserveParams{
+		err := tx.QuotaUse(ctx, facesnap.QuotaUseParams{
+			Account: acct.Name, Kind: facesnap.QuotaApply, ID: op.ID, Limit: s.MaxAppliesPerDay, Now: now, Until: now.Add(day),
+		})
+		if errors.Is(err, facesnap.ErrQuota) {
+			return &facesnap.QuotaError{Message: fmt.Sprintf("Apply quota reached: at most %d apply operations per day.", s.MaxAppliesPerDay)}
+		}
+		if err != nil {
+			return err
+		}
+		err = tx.CollectionReserve(ctx, facesnap.CollectionReserveParams{
 			Collection:    facesnap.Collection{CollectionRef: target, RecognitionModel: facesnap.DefaultRecognitionModel, CreatedAt: now},
 			Owner:         op.ID,
 			MaxPerAccount: target.Kind.MaxPerAccount(),
@@ -190,11 +220,44 @@ func (s *Service) Apply(ctx context.Context, acct facesnap.Account, snapshotID s
 		}
 		return tx.OperationCreate(ctx, op)
 	})
+	if errors.Is(err, facesnap.ErrQuota) {
+		return "", err
+	}
 	if err != nil {
 		return "", fmt.Errorf("create apply operation: %w", err)
 	}
 	s.notify()
 	return op.ID, nil
+}
+
+// useTake records, in tx, one take (or import) of acct's day and one
+// stored snapshot, the snapshot counted until it expires.
+func (s *Service) useTake(ctx context.Context, tx facesnap.Store, acct facesnap.Account, takeID, snapshotID string, now time.Time) error {
+	err := tx.QuotaUse(ctx, facesnap.QuotaUseParams{
+		Account: acct.Name, Kind: facesnap.QuotaTake, ID: takeID, Limit: s.MaxTakesPerDay, Now: now, Until: now.Add(day),
+	})
+	if errors.Is(err, facesnap.ErrQuota) {
+		return &facesnap.QuotaError{Message: fmt.Sprintf("Take quota reached: at most %d take or import operations per day.", s.MaxTakesPerDay)}
+	}
+	if err != nil {
+		return err
+	}
+	err = tx.QuotaUse(ctx, facesnap.QuotaUseParams{
+		Account: acct.Name, Kind: facesnap.QuotaSnapshot, ID: snapshotID, Limit: s.MaxSnapshots, Now: now, Until: now.Add(s.ttl()),
+	})
+	if errors.Is(err, facesnap.ErrQuota) {
+		return &facesnap.QuotaError{Message: fmt.Sprintf("Snapshot number reached account level limit: at most %d.", s.MaxSnapshots)}
+	}
+	return err
+}
+
+// releaseSnapshot gives back the stored-snapshot use of a snapshot that
+// is gone or never came to be. A failure only delays the slot's return
+// until the snapshot would have expired, so it is logged, not returned.
+func (s *Service) releaseSnapshot(ctx context.Context, account, snapshotID string) {
+	if err := s.Store.QuotaRelease(context.WithoutCancel(ctx), account, facesnap.QuotaSnapshot, snapshotID); err != nil && s.Log != nil {
+		s.Log.Warn("snapshot quota not released", "snapshot", snapshotID, "err", err)
+	}
 }
 
 // reserveFailure is the failed operation's message for a target that
@@ -308,7 +371,11 @@ func (s *Service) Delete(ctx context.Context, acct facesnap.Account, id string) 
 	if err != nil {
 		return err
 	}
-	return s.remove(ctx, snap.ID)
+	if err := s.remove(ctx, snap.ID); err != nil {
+		return err
+	}
+	s.releaseSnapshot(ctx, acct.Name, snap.ID)
+	return nil
 }
 
 // getOwned is Get for what only the source account may do: to any other

@@ -30,6 +30,7 @@ func (w TakeWorker) Work(ctx context.Context, op *facesnap.Operation, progress o
 	sum, err := w.writeData(ctx, args, progress)
 	if errors.Is(err, facesnap.ErrNotFound) {
 		_ = w.Blobs.Delete(ctx, dataKey(args.SnapshotID))
+		w.releaseSnapshot(ctx, op.Account, args.SnapshotID)
 		return operations.Result{}, operations.Fail("Take failed: the source %s '%s' does not exist.", args.Source.Kind, args.Source.ID)
 	}
 	if err != nil {
@@ -48,6 +49,7 @@ func (w TakeWorker) Abandon(ctx context.Context, op *facesnap.Operation) error {
 	if err := json.Unmarshal(op.Args, &args); err != nil {
 		return nil
 	}
+	w.releaseSnapshot(ctx, op.Account, args.SnapshotID)
 	return w.Blobs.Delete(ctx, dataKey(args.SnapshotID))
 }
 

@@ -52,6 +52,20 @@ func (s *Service) Import(ctx context.Context, acct facesnap.Account, r io.Reader
 		return nil, err
 	}
 	id := uuid.NewString()
+	// The import counts as a take of the day and holds a snapshot slot
+	// from now; a refused file gives the slot back, not the take.
+	err = s.Store.InTx(ctx, func(tx facesnap.Store) error {
+		return s.useTake(ctx, tx, acct, id, id, s.now())
+	})
+	if err != nil {
+		return nil, err
+	}
+	stored := false
+	defer func() {
+		if !stored {
+			s.releaseSnapshot(ctx, acct.Name, id)
+		}
+	}()
 
 	// The body goes to the blob store and, through a pipe, to a verifier
 	// reading it at the same time: one pass, bounded memory.
@@ -103,6 +117,7 @@ func (s *Service) Import(ctx context.Context, acct facesnap.Account, r io.Reader
 		_ = s.Blobs.Delete(context.WithoutCancel(ctx), dataKey(id))
 		return nil, err
 	}
+	stored = true
 	return snap, nil
 }
 

@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -33,3 +34,13 @@ func BenchmarkFaceGet(b *testing.B)           { storetest.BenchFaceGet(b, benchD
 func BenchmarkFaceAdd(b *testing.B)           { storetest.BenchFaceAdd(b, benchDB(b), cpu) }
 func BenchmarkCollectionLoad10k(b *testing.B) { storetest.BenchCollectionLoad10k(b, benchDB(b), cpu) }
 func BenchmarkApplyLoad(b *testing.B)         { storetest.BenchApplyLoad(b, benchDB(b), cpu) }
+
+// BenchmarkOperationClaim: a fair claim with a backlog of 10 (the
+// baseline) and of 1,000 operations.
+func BenchmarkOperationClaim(b *testing.B) {
+	for _, backlog := range []int{10, 1000} {
+		b.Run(fmt.Sprintf("backlog=%d", backlog), func(b *testing.B) {
+			storetest.BenchOperationClaim(b, benchDB(b), backlog)
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,23 +81,40 @@ func (s *store) OperationList(ctx context.Context, p facesnap.OperationListParam
 }
 
 // OperationClaim is one UPDATE ... RETURNING in a write transaction: with
-// one writer, no two runners can pick the same row. It also sets
-// LastActionAt, since the operation starts now.
+// one writer, no two runners can pick the same row. The pick is fair
+// across accounts (see facesnap.Store): the CTE counts, in one pass over
+// the unfinished operations (the operations_claim index), each account's
+// live running operations and its oldest claimable one, so one account's
+// backlog waits behind another's single operation.
+// It also sets LastActionAt, since the operation starts now.
 func (s *store) OperationClaim(ctx context.Context, p facesnap.OperationClaimParams) (facesnap.Operation, error) {
 	in, args := kindsIn(p.Kinds)
+	now := storecodec.Nanos(p.Now)
 	var op facesnap.Operation
 	err := s.writeTx(ctx, func(tx *txq) error {
 		var err error
 		op, err = storecodec.ScanOperation(tx.QueryRowContext(ctx,
-			`UPDATE operations SET status = 'running', attempt = attempt + 1,
+			`WITH rank AS (
+			   SELECT account,
+			     sum(status = 'running' AND lease_until >= ?) AS running,
+			     min(CASE WHEN `+in+` AND (status = 'notstarted' OR lease_until < ?)
+			         THEN created_at END) AS oldest
+			   FROM operations WHERE status IN ('notstarted', 'running')
+			   GROUP BY account
+			 ), next AS (
+			   SELECT account FROM rank WHERE oldest IS NOT NULL
+			   ORDER BY running, oldest, account LIMIT 1
+			 )
+			 UPDATE operations SET status = 'running', attempt = attempt + 1,
 			   lease_owner = ?, lease_until = ?, last_action_at = ?
 			 WHERE id = (
 			   SELECT id FROM operations
-			   WHERE status IN ('notstarted', 'running') AND `+in+`
+			   WHERE account = (SELECT account FROM next)
+			     AND status IN ('notstarted', 'running') AND `+in+`
 			     AND (status = 'notstarted' OR lease_until < ?)
 			   ORDER BY created_at, id LIMIT 1)
 			 RETURNING `+storecodec.OperationColumns,
-			append(append([]any{p.Owner, storecodec.Nanos(p.LeaseUntil), storecodec.Nanos(p.Now)}, args...), storecodec.Nanos(p.Now))...))
+			slices.Concat([]any{now}, args, []any{now, p.Owner, storecodec.Nanos(p.LeaseUntil), now}, args, []any{now})...))
 		if errors.Is(err, sql.ErrNoRows) {
 			return &facesnap.NotFoundError{Object: facesnap.ObjectOperation, Message: "No operation is waiting."}
 		}

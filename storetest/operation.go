@@ -35,6 +35,43 @@ func (b *testBundle) claim(t *testing.T, owner string, now time.Time, kinds ...f
 	return op
 }
 
+// claimAllOnce has runners claim operations of kinds at once until none
+// is left, and checks that each of the want queued ones was claimed
+// exactly once.
+func (b *testBundle) claimAllOnce(t *testing.T, runners, want int, kinds ...facesnap.OperationKind) {
+	t.Helper()
+	var mu sync.Mutex
+	claimed := map[string]int{}
+	var wg sync.WaitGroup
+	for r := range runners {
+		wg.Go(func() {
+			for range want + 1 {
+				op, err := b.store.OperationClaim(b.ctx, facesnap.OperationClaimParams{
+					Kinds: kinds, Owner: uuid(r), Now: at(100), LeaseUntil: at(200),
+				})
+				if err != nil {
+					if !errors.Is(err, facesnap.ErrNotFound) {
+						t.Errorf("claim: %v", err)
+					}
+					return
+				}
+				mu.Lock()
+				claimed[op.ID]++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(claimed) != want {
+		t.Fatalf("claimed %d operations, want %d", len(claimed), want)
+	}
+	for id, n := range claimed {
+		if n != 1 {
+			t.Errorf("operation %s claimed %d times", id, n)
+		}
+	}
+}
+
 func exerciseOperation(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 	take, apply, train := facesnap.OperationSnapshotTake, facesnap.OperationSnapshotApply, facesnap.OperationTrain
 
@@ -188,36 +225,7 @@ func exerciseOperation(t *testing.T, newStore func(*testing.T) facesnap.Store) {
 			for n := range ops {
 				b.operations(t, operation(b.account.Name, n, train))
 			}
-			var mu sync.Mutex
-			claimed := map[string]int{}
-			var wg sync.WaitGroup
-			for r := range runners {
-				wg.Go(func() {
-					for {
-						op, err := b.store.OperationClaim(b.ctx, facesnap.OperationClaimParams{
-							Kinds: []facesnap.OperationKind{train}, Owner: uuid(r), Now: at(100), LeaseUntil: at(200),
-						})
-						if err != nil {
-							if !errors.Is(err, facesnap.ErrNotFound) {
-								t.Errorf("claim: %v", err)
-							}
-							return
-						}
-						mu.Lock()
-						claimed[op.ID]++
-						mu.Unlock()
-					}
-				})
-			}
-			wg.Wait()
-			if len(claimed) != ops {
-				t.Fatalf("claimed %d operations, want %d", len(claimed), ops)
-			}
-			for id, n := range claimed {
-				if n != 1 {
-					t.Errorf("operation %s claimed %d times", id, n)
-				}
-			}
+			b.claimAllOnce(t, runners, ops, train)
 		})
 	})
 

@@ -51,6 +51,8 @@ func Exercise(t *testing.T, newStore func(t *testing.T) facesnap.Store) {
 		{"Dump", exerciseDump},
 		{"Snapshot", exerciseSnapshot},
 		{"Operation", exerciseOperation},
+		{"Fairness", exerciseFairness},
+		{"Quota", exerciseQuota},
 		{"Tx", exerciseTx},
 		{"Order", exerciseOrder},
 		{"Limit", exerciseLimit},
