@@ -149,6 +149,11 @@ type Training struct {
 	TrainedSeq int64
 }
 
+// Unfinished reports a training that is queued or running.
+func (t Training) Unfinished() bool {
+	return t.Status == TrainingNotStarted || t.Status == TrainingRunning
+}
+
 // Limits of the service. They are the hosted service's documented numbers.
 const (
 	MaxIDLength              = 64

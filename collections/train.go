@@ -42,11 +42,6 @@ func trainingNotFinished(k facesnap.Kind, id string) error {
 		"%s '%s' is under training: wait until its training status is succeeded or failed, then train it again.", phrase(k), id)}
 }
 
-// unfinished reports a training that is queued or running.
-func unfinished(t facesnap.Training) bool {
-	return t.Status == facesnap.TrainingNotStarted || t.Status == facesnap.TrainingRunning
-}
-
 func checkTrainKind(k facesnap.Kind) error {
 	if err := checkKind(k); err != nil {
 		return err
@@ -87,7 +82,7 @@ func (s *Service) Train(ctx context.Context, acct facesnap.Account, kind facesna
 		if err != nil {
 			return err
 		}
-		if unfinished(t) {
+		if t.Unfinished() {
 			return trainingNotFinished(kind, id)
 		}
 		// Keep the last success: what it trained stays searchable until

@@ -22,7 +22,7 @@ func (s *Service) trainedFor(ctx context.Context, ref facesnap.CollectionRef, no
 		return nil, err
 	}
 	if t.LastSuccessAt.IsZero() {
-		if t.Status == facesnap.TrainingNotStarted || t.Status == facesnap.TrainingRunning {
+		if t.Unfinished() {
 			return nil, &collections.TrainingNotFinishedError{Kind: ref.Kind, Message: fmt.Sprintf(
 				"%s '%s' is under training: wait until its training status is succeeded.", ref.Kind.Phrase(), ref.ID)}
 		}

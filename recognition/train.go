@@ -33,7 +33,7 @@ func (w trainWorker) Abandon(ctx context.Context, op *facesnap.Operation) error 
 	r := facesnap.CollectionRef{Account: op.Account, Kind: a.Kind, ID: a.ID}
 	return w.s.Store.InTx(ctx, func(st facesnap.Store) error {
 		t, err := st.TrainingGet(ctx, r)
-		if errors.Is(err, facesnap.ErrNotFound) || (err == nil && !unfinished(t)) {
+		if errors.Is(err, facesnap.ErrNotFound) || (err == nil && !t.Unfinished()) {
 			return nil // the collection is gone, or a later state stands
 		}
 		if err != nil {
@@ -44,11 +44,6 @@ func (w trainWorker) Abandon(ctx context.Context, op *facesnap.Operation) error 
 		t.LastActionAt = w.s.now()
 		return st.TrainingSet(ctx, r, t)
 	})
-}
-
-// unfinished reports a training that is queued or running.
-func unfinished(t facesnap.Training) bool {
-	return t.Status == facesnap.TrainingNotStarted || t.Status == facesnap.TrainingRunning
 }
 
 // train builds the search index of the collection's faces so far and, in
