@@ -75,22 +75,8 @@ func ref(acct facesnap.Account, kind facesnap.Kind, id string) facesnap.Collecti
 	return facesnap.CollectionRef{Account: acct.Name, Kind: kind, ID: id}
 }
 
-// phrase is the kind's name as the service's messages spell it.
-func phrase(k facesnap.Kind) string {
-	switch k {
-	case facesnap.KindFaceList:
-		return "Face list"
-	case facesnap.KindLargeFaceList:
-		return "Large face list"
-	case facesnap.KindPersonGroup:
-		return "Person group"
-	case facesnap.KindLargePersonGroup:
-		return "Large person group"
-	}
-	return string(k)
-}
 
-func lowerPhrase(k facesnap.Kind) string { return strings.ToLower(phrase(k)) }
+func lowerPhrase(k facesnap.Kind) string { return strings.ToLower(k.Phrase()) }
 
 // checkKind rejects a kind the caller made up; it is a programming error
 // in the caller, not the client's, but must not reach the store.
@@ -108,7 +94,7 @@ func checkExistingID(k facesnap.Kind, id string) error {
 		return err
 	}
 	if !facesnap.ValidID(id) {
-		return &facesnap.NotFoundError{Object: facesnap.ObjectOf(k), Message: phrase(k) + " ID is invalid."}
+		return &facesnap.NotFoundError{Object: facesnap.ObjectOf(k), Message: k.Phrase() + " ID is invalid."}
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ func (e *TrainingNotFinishedError) Code() string { return string(e.Kind) + "Trai
 
 func trainingNotFinished(k facesnap.Kind, id string) error {
 	return &TrainingNotFinishedError{Kind: k, Message: fmt.Sprintf(
-		"%s '%s' is under training: wait until its training status is succeeded or failed, then train it again.", phrase(k), id)}
+		"%s '%s' is under training: wait until its training status is succeeded or failed, then train it again.", k.Phrase(), id)}
 }
 
 func checkTrainKind(k facesnap.Kind) error {
@@ -124,7 +124,7 @@ func (s *Service) TrainingStatus(ctx context.Context, acct facesnap.Account, kin
 		return facesnap.Training{}, err
 	}
 	if t.Status == "" {
-		return facesnap.Training{}, &NotTrainedError{Kind: kind, Message: phrase(kind) + " not trained."}
+		return facesnap.Training{}, &NotTrainedError{Kind: kind, Message: kind.Phrase() + " not trained."}
 	}
 	// The API's createdDateTime is when the collection was created (spec:
 	// TrainingStatus.createdDateTime), not when training was requested.
