@@ -26,6 +26,19 @@ type IdentifyParams struct {
 	ConfidenceThreshold *float64
 }
 
+// groupRef is the group a request names by exactly one of its two ids.
+func groupRef(account, personGroupID, largePersonGroupID string) (facesnap.CollectionRef, error) {
+	switch {
+	case personGroupID != "" && largePersonGroupID != "":
+		return facesnap.CollectionRef{}, invalid(reasonBothGroupIDs, "Only one of personGroupId and largePersonGroupId can be given.")
+	case personGroupID != "":
+		return facesnap.CollectionRef{Account: account, Kind: facesnap.KindPersonGroup, ID: personGroupID}, nil
+	case largePersonGroupID != "":
+		return facesnap.CollectionRef{Account: account, Kind: facesnap.KindLargePersonGroup, ID: largePersonGroupID}, nil
+	}
+	return facesnap.CollectionRef{}, invalid(reasonNoGroupID, "Either personGroupId or largePersonGroupId must be given.")
+}
+
 // Candidate is a person a face may be.
 type Candidate struct {
 	PersonID   string
@@ -39,20 +52,13 @@ type IdentifyResult struct {
 	Candidates []Candidate
 }
 
-func (p *IdentifyParams) check() (facesnap.CollectionRef, int, float64, error) {
-	var ref facesnap.CollectionRef
+func (p *IdentifyParams) check(account string) (facesnap.CollectionRef, int, float64, error) {
 	if err := checkFaceIDs("faceIds", p.FaceIDs, 1, MaxIdentifyFaces); err != nil {
-		return ref, 0, 0, err
+		return facesnap.CollectionRef{}, 0, 0, err
 	}
-	switch {
-	case p.PersonGroupID != "" && p.LargePersonGroupID != "":
-		return ref, 0, 0, invalid(reasonBothGroupIDs, "Only one of personGroupId and largePersonGroupId can be given.")
-	case p.PersonGroupID != "":
-		ref = facesnap.CollectionRef{Kind: facesnap.KindPersonGroup, ID: p.PersonGroupID}
-	case p.LargePersonGroupID != "":
-		ref = facesnap.CollectionRef{Kind: facesnap.KindLargePersonGroup, ID: p.LargePersonGroupID}
-	default:
-		return ref, 0, 0, invalid(reasonNoGroupID, "Either personGroupId or largePersonGroupId must be given.")
+	ref, err := groupRef(account, p.PersonGroupID, p.LargePersonGroupID)
+	if err != nil {
+		return ref, 0, 0, err
 	}
 	maxCandidates := 1
 	if p.MaxCandidates != nil {
@@ -74,11 +80,10 @@ func (p *IdentifyParams) check() (facesnap.CollectionRef, int, float64, error) {
 // Identify finds, for each face, the persons of a trained group it most
 // likely is.
 func (s *Service) Identify(ctx context.Context, acct facesnap.Account, p IdentifyParams) ([]IdentifyResult, error) {
-	ref, maxCandidates, threshold, err := p.check()
+	ref, maxCandidates, threshold, err := p.check(acct.Name)
 	if err != nil {
 		return nil, err
 	}
-	ref.Account = acct.Name
 	if !facesnap.ValidID(ref.ID) {
 		return nil, groupNotFound(ref.Kind, ref.ID)
 	}

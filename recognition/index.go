@@ -87,15 +87,16 @@ type (
 )
 
 func (b flatBuilder) Build(ctx context.Context, progress func(done, total int64)) (Index, error) {
-	ix, err := b.Builder.Build(ctx, progress)
-	if err != nil {
-		return nil, err
-	}
-	return ix, nil
+	return asIndex(b.Builder.Build(ctx, progress))
 }
 
 func (b ivfBuilder) Build(ctx context.Context, progress func(done, total int64)) (Index, error) {
-	ix, err := b.Builder.Build(ctx, progress)
+	return asIndex(b.Builder.Build(ctx, progress))
+}
+
+// asIndex keeps a nil Index nil: a typed nil pointer in the interface
+// would not be.
+func asIndex[T Index](ix T, err error) (Index, error) {
 	if err != nil {
 		return nil, err
 	}

@@ -52,9 +52,6 @@ func (st *trainedState) touch() { st.used.Store(time.Now().UnixNano()) }
 // faceID is the persisted face id of entry i.
 func (st *trainedState) faceID(i int32) string { return st.faces[i].String() }
 
-// personID is the person id of entry i.
-func (st *trainedState) personID(i int32) string { return st.persons[st.personOf[i]].String() }
-
 // memoryBytes is what the state holds: the index and the id tables.
 func (st *trainedState) memoryBytes() int64 {
 	return st.index.MemoryBytes() + int64(len(st.faces))*16 + int64(len(st.personOf))*4 + int64(len(st.persons))*16

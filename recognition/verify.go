@@ -58,16 +58,9 @@ func (s *Service) verifyPerson(ctx context.Context, acct facesnap.Account, p Ver
 	if p.PersonID == "" {
 		return VerifyResult{}, facesnap.Invalidf("The argument personId is required with faceId.")
 	}
-	var ref facesnap.CollectionRef
-	switch {
-	case p.PersonGroupID != "" && p.LargePersonGroupID != "":
-		return VerifyResult{}, invalid(reasonBothGroupIDs, "Only one of personGroupId and largePersonGroupId can be given.")
-	case p.PersonGroupID != "":
-		ref = facesnap.CollectionRef{Account: acct.Name, Kind: facesnap.KindPersonGroup, ID: p.PersonGroupID}
-	case p.LargePersonGroupID != "":
-		ref = facesnap.CollectionRef{Account: acct.Name, Kind: facesnap.KindLargePersonGroup, ID: p.LargePersonGroupID}
-	default:
-		return VerifyResult{}, invalid(reasonNoGroupID, "Either personGroupId or largePersonGroupId must be given.")
+	ref, err := groupRef(acct.Name, p.PersonGroupID, p.LargePersonGroupID)
+	if err != nil {
+		return VerifyResult{}, err
 	}
 	if !facesnap.ValidID(ref.ID) {
 		return VerifyResult{}, facesnap.NotFound(facesnap.ObjectOf(ref.Kind), ref.ID)
