@@ -34,9 +34,11 @@ func (s *Service) trainedFor(ctx context.Context, ref facesnap.CollectionRef, no
 // nearest returns the entries nearest to q within maxDist that are still
 // in the collection, nearest first, enough of them that want(found)
 // reports true, or all there are. It asks the index for more until then:
-// deleted faces and faces beyond maxDist do not count.
+// deleted faces and faces beyond maxDist do not count. Each entry is
+// checked against the store once, however often the search widens.
 func (s *Service) nearest(ctx context.Context, st *trainedState, q []float32, maxDist float32, k int, want func([]vec.Neighbor) bool) ([]vec.Neighbor, error) {
 	n := st.index.Len()
+	present := map[int32]bool{}
 	for {
 		k = min(k, n)
 		found := st.index.Search(q, k)
@@ -47,7 +49,7 @@ func (s *Service) nearest(ctx context.Context, st *trainedState, q []float32, ma
 				break
 			}
 		}
-		found, err := s.live(ctx, st, found)
+		found, err := s.live(ctx, st, found, present)
 		if err != nil {
 			return nil, err
 		}
@@ -59,29 +61,34 @@ func (s *Service) nearest(ctx context.Context, st *trainedState, q []float32, ma
 }
 
 // live drops the neighbors whose faces were deleted since the training:
-// erasure takes effect at once, trained or not.
-func (s *Service) live(ctx context.Context, st *trainedState, ns []vec.Neighbor) ([]vec.Neighbor, error) {
-	if len(ns) == 0 {
-		return ns, nil
+// erasure takes effect at once, trained or not. present remembers what
+// the store said of each entry asked about.
+func (s *Service) live(ctx context.Context, st *trainedState, ns []vec.Neighbor, present map[int32]bool) ([]vec.Neighbor, error) {
+	var ask []string
+	for _, nb := range ns {
+		if _, known := present[nb.ID]; !known {
+			ask = append(ask, st.faceID(nb.ID))
+			present[nb.ID] = false
+		}
 	}
-	ids := make([]string, len(ns))
-	for i, nb := range ns {
-		ids[i] = st.faceID(nb.ID)
-	}
-	existing, err := s.Store.FaceExisting(ctx, st.key.ref, ids)
-	if err != nil {
-		return nil, err
-	}
-	if len(existing) == len(ns) {
-		return ns, nil
-	}
-	keep := make(map[string]bool, len(existing))
-	for _, id := range existing {
-		keep[id] = true
+	if len(ask) > 0 {
+		existing, err := s.Store.FaceExisting(ctx, st.key.ref, ask)
+		if err != nil {
+			return nil, err
+		}
+		still := make(map[string]bool, len(existing))
+		for _, id := range existing {
+			still[id] = true
+		}
+		for _, nb := range ns {
+			if still[st.faceID(nb.ID)] {
+				present[nb.ID] = true
+			}
+		}
 	}
 	out := ns[:0:0]
-	for i, nb := range ns {
-		if keep[ids[i]] {
+	for _, nb := range ns {
+		if present[nb.ID] {
 			out = append(out, nb)
 		}
 	}
