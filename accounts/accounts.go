@@ -156,6 +156,11 @@ func (s *Service) Authenticate(ctx context.Context, key string) (facesnap.Accoun
 // secret, to its keyed hash, keeping whether it is managed.
 func (s *Service) rehash(ctx context.Context, key string, h [sha256.Size]byte) (facesnap.Account, error) {
 	legacy := sha256.Sum256([]byte(key))
+	// A key that misses is nearly always unknown, not legacy: a read says
+	// so without taking the store's write lock for every failed attempt.
+	if _, err := s.Store.AccountByKey(ctx, legacy[:]); err != nil {
+		return facesnap.Account{}, err
+	}
 	var a facesnap.Account
 	err := s.Store.InTx(ctx, func(st facesnap.Store) error {
 		var err error

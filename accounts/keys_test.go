@@ -1,9 +1,11 @@
 package accounts_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"facesnap"
@@ -180,5 +182,43 @@ func TestService_Secret(t *testing.T) {
 		if _, err := plain.Authenticate(ctx, key); !errors.Is(err, accounts.ErrUnauthorized) {
 			t.Errorf("key %.2s… without the secret: %v", key, err)
 		}
+	}
+}
+
+// txCounter counts the store's transactions.
+type txCounter struct {
+	facesnap.Store
+	n atomic.Int32
+}
+
+func (s *txCounter) InTx(ctx context.Context, fn func(facesnap.Store) error) error {
+	s.n.Add(1)
+	return s.Store.InTx(ctx, fn)
+}
+
+// TestService_SecretUnknownKeyReadsOnly: under a secret, refusing an
+// unknown key looks for a legacy hash with reads only, so failed
+// attempts never queue for the store's write lock.
+func TestService_SecretUnknownKeyReadsOnly(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := t.Context()
+	if err := tb.svc.Provision(ctx, k1+"="+sub1); err != nil {
+		t.Fatal(err)
+	}
+	st := &txCounter{Store: tb.store}
+	keyed := &accounts.Service{Store: st, Secret: []byte("0123456789abcdef0123456789abcdef"), CacheTTL: -1}
+	if _, err := keyed.Authenticate(ctx, k2); !errors.Is(err, accounts.ErrUnauthorized) {
+		t.Fatalf("unknown key: %v, want ErrUnauthorized", err)
+	}
+	if n := st.n.Load(); n != 0 {
+		t.Fatalf("refusing an unknown key ran %d transactions, want 0", n)
+	}
+	// The legacy key still moves to its keyed hash, in one transaction.
+	if _, err := keyed.Authenticate(ctx, k1); err != nil {
+		t.Fatalf("legacy key: %v", err)
+	}
+	if n := st.n.Load(); n != 1 {
+		t.Fatalf("rehashing ran %d transactions, want 1", n)
 	}
 }

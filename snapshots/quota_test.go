@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"testing"
 	"time"
 
@@ -25,15 +24,7 @@ func TestQuota_SnapshotsPerAccount(t *testing.T) {
 		t.Fatalf("third take: %v, want a QuotaError", err)
 	}
 	// An import holds a slot too.
-	_, rc, err := b.svc.Export(ctx, acctA, first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := io.ReadAll(rc)
-	rc.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := export(t, b, acctA, first)
 	if _, err := b.svc.Import(ctx, acctA, bytes.NewReader(data), snapshots.ImportParams{}); !errors.Is(err, facesnap.ErrQuota) {
 		t.Fatalf("import past the limit: %v, want a QuotaError", err)
 	}
@@ -68,15 +59,7 @@ func TestQuota_PerDay(t *testing.T) {
 	b.svc.MaxTakesPerDay, b.svc.MaxAppliesPerDay = 2, 1
 	src := seed(t, b.store, acctA, facesnap.KindFaceList, "fl", 0, 1)
 	snap := take(t, b, src, acctA.SubscriptionID, acctB.SubscriptionID)
-	_, rc, err := b.svc.Export(ctx, acctA, snap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := io.ReadAll(rc)
-	rc.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := export(t, b, acctA, snap)
 	// The import is the day's second take; a third take is refused.
 	if _, err := b.svc.Import(ctx, acctA, bytes.NewReader(data), snapshots.ImportParams{}); err != nil {
 		t.Fatal(err)
@@ -87,7 +70,7 @@ func TestQuota_PerDay(t *testing.T) {
 	if _, err := b.svc.Apply(ctx, acctA, snap, snapshots.ApplyParams{ObjectID: "one"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = b.svc.Apply(ctx, acctA, snap, snapshots.ApplyParams{ObjectID: "two"})
+	_, err := b.svc.Apply(ctx, acctA, snap, snapshots.ApplyParams{ObjectID: "two"})
 	var q *facesnap.QuotaError
 	if !errors.As(err, &q) {
 		t.Fatalf("second apply of the day: %v, want a QuotaError", err)

@@ -199,12 +199,9 @@ func (s *Service) Apply(ctx context.Context, acct facesnap.Account, snapshotID s
 		Args: args, Status: facesnap.OperationNotStarted, CreatedAt: now,
 	}
 	err = s.Store.InTx(ctx, func(tx facesnap.Store) error {
-		err := tx.QuotaUse(ctx, facesnap.QuotaUseParams{
+		err := useQuota(ctx, tx, facesnap.QuotaUseParams{
 			Account: acct.Name, Kind: facesnap.QuotaApply, ID: op.ID, Limit: s.MaxAppliesPerDay, Now: now, Until: now.Add(day),
-		})
-		if errors.Is(err, facesnap.ErrQuota) {
-			return &facesnap.QuotaError{Message: fmt.Sprintf("Apply quota reached: at most %d apply operations per day.", s.MaxAppliesPerDay)}
-		}
+		}, "Apply quota reached: at most %d apply operations per day.")
 		if err != nil {
 			return err
 		}
@@ -233,20 +230,23 @@ func (s *Service) Apply(ctx context.Context, acct facesnap.Account, snapshotID s
 // useTake records, in tx, one take (or import) of acct's day and one
 // stored snapshot, the snapshot counted until it expires.
 func (s *Service) useTake(ctx context.Context, tx facesnap.Store, acct facesnap.Account, takeID, snapshotID string, now time.Time) error {
-	err := tx.QuotaUse(ctx, facesnap.QuotaUseParams{
+	err := useQuota(ctx, tx, facesnap.QuotaUseParams{
 		Account: acct.Name, Kind: facesnap.QuotaTake, ID: takeID, Limit: s.MaxTakesPerDay, Now: now, Until: now.Add(day),
-	})
-	if errors.Is(err, facesnap.ErrQuota) {
-		return &facesnap.QuotaError{Message: fmt.Sprintf("Take quota reached: at most %d take or import operations per day.", s.MaxTakesPerDay)}
-	}
+	}, "Take quota reached: at most %d take or import operations per day.")
 	if err != nil {
 		return err
 	}
-	err = tx.QuotaUse(ctx, facesnap.QuotaUseParams{
+	return useQuota(ctx, tx, facesnap.QuotaUseParams{
 		Account: acct.Name, Kind: facesnap.QuotaSnapshot, ID: snapshotID, Limit: s.MaxSnapshots, Now: now, Until: now.Add(s.ttl()),
-	})
+	}, "Snapshot number reached account level limit: at most %d.")
+}
+
+// useQuota records one use in tx. A use past the limit is a QuotaError in
+// the service's words: message, given the limit.
+func useQuota(ctx context.Context, tx facesnap.Store, p facesnap.QuotaUseParams, message string) error {
+	err := tx.QuotaUse(ctx, p)
 	if errors.Is(err, facesnap.ErrQuota) {
-		return &facesnap.QuotaError{Message: fmt.Sprintf("Snapshot number reached account level limit: at most %d.", s.MaxSnapshots)}
+		return &facesnap.QuotaError{Message: fmt.Sprintf(message, p.Limit)}
 	}
 	return err
 }

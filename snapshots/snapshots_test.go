@@ -221,6 +221,21 @@ func take(t *testing.T, b *testBundle, ref facesnap.CollectionRef, scope ...stri
 	return op.ResourceLocation[len("/snapshots/"):]
 }
 
+// export reads the whole file acct exports for the snapshot.
+func export(t *testing.T, b *testBundle, acct facesnap.Account, snapID string) []byte {
+	t.Helper()
+	_, rc, err := b.svc.Export(context.Background(), acct, snapID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 func TestTakeApply_AllKinds(t *testing.T) {
 	t.Parallel()
 	for _, k := range facesnap.Kinds {
@@ -623,16 +638,8 @@ func TestExportImport(t *testing.T) {
 	ctx := context.Background()
 	src := seed(t, b.store, acctA, facesnap.KindPersonGroup, "pg", 2, 3)
 	snapID := take(t, b, src, acctA.SubscriptionID)
-	_, rc, err := b.svc.Export(ctx, acctA, snapID)
-	if err != nil {
-		t.Fatal(err)
-	}
 	file := filepath.Join(t.TempDir(), "export")
-	data, err := io.ReadAll(rc)
-	rc.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := export(t, b, acctA, snapID)
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
