@@ -79,7 +79,7 @@ func (ix *Index) SearchProbes(q []float32, k, probes int) []vec.Neighbor {
 	}
 	probes = max(1, min(probes, ix.lists))
 	st, _ := ix.scratch.Get().(*searchState)
-	if st == nil || len(st.dots) != ix.lists {
+	if st == nil {
 		st = &searchState{
 			dots:  make([]float32, ix.lists),
 			qc:    make([]float32, ix.dim),
