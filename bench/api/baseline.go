@@ -20,8 +20,6 @@ import (
 	"facesnap/bench/internal/benchdb"
 	"facesnap/bench/internal/benchserver"
 	"facesnap/internal/cputime"
-	"facesnap/postgres"
-	"facesnap/sqlite"
 )
 
 // baselineArg, as the first argument, makes this program the GET
@@ -118,27 +116,15 @@ func serveBaseline(file string) error {
 // same kind as the server's, with no HTTP in between. CPU is this
 // process's, which does nothing else meanwhile.
 func storeEnrol(ctx context.Context, o options) (result, error) {
-	var db facesnap.Store
-	if o.db != "" {
-		u, drop, err := benchdb.Schema(ctx, o.db, "bench_api_store")
-		if err != nil {
-			return result{}, err
-		}
-		defer drop()
-		if db, err = postgres.Open(ctx, u); err != nil {
-			return result{}, err
-		}
-	} else {
-		dir := filepath.Join(o.dir, "store-baseline")
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return result{}, err
-		}
-		var err error
-		if db, err = sqlite.Open(ctx, filepath.Join(dir, "facesnap.db")); err != nil {
-			return result{}, err
-		}
+	target := o.db // run has refused a -db that is not postgres://
+	if target == "" {
+		target = filepath.Join(o.dir, "store-baseline")
 	}
-	defer db.Close()
+	db, done, err := benchdb.Fresh(ctx, target, "bench_api_store")
+	if err != nil {
+		return result{}, err
+	}
+	defer done()
 	acct := facesnap.Account{Name: "bench", SubscriptionID: sub}
 	if err := db.AccountCreate(ctx, acct); err != nil {
 		return result{}, err

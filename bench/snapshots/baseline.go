@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -113,7 +112,7 @@ func readStep(file string) error {
 // directory target, or a schema of its own in the PostgreSQL database
 // target names.
 func loadStep(ctx context.Context, file, target string, batchSize int) error {
-	db, done, err := openFresh(ctx, target)
+	db, done, err := benchdb.Fresh(ctx, target, "bench_snap_load")
 	if err != nil {
 		return err
 	}
@@ -194,29 +193,4 @@ func dumpStep(ctx context.Context, source, account, file string) error {
 		return err
 	}
 	return f.Sync()
-}
-
-// openFresh opens an empty store: a new schema in a postgres:// target,
-// otherwise SQLite in the directory target.
-func openFresh(ctx context.Context, target string) (facesnap.Store, func(), error) {
-	if benchdb.IsPostgres(target) {
-		u, drop, err := benchdb.Schema(ctx, target, "bench_snap_load")
-		if err != nil {
-			return nil, nil, err
-		}
-		db, err := postgres.Open(ctx, u)
-		if err != nil {
-			drop()
-			return nil, nil, err
-		}
-		return db, func() { db.Close(); drop() }, nil
-	}
-	if err := os.MkdirAll(target, 0o700); err != nil {
-		return nil, nil, err
-	}
-	db, err := sqlite.Open(ctx, filepath.Join(target, "facesnap.db"))
-	if err != nil {
-		return nil, nil, err
-	}
-	return db, func() { db.Close() }, nil
 }

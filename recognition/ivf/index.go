@@ -79,7 +79,7 @@ func (ix *Index) SearchProbes(q []float32, k, probes int) []vec.Neighbor {
 	}
 	probes = max(1, min(probes, ix.lists))
 	st, _ := ix.scratch.Get().(*searchState)
-	if st == nil || len(st.dots) != ix.lists {
+	if st == nil {
 		st = &searchState{
 			dots:  make([]float32, ix.lists),
 			qc:    make([]float32, ix.dim),
@@ -97,9 +97,7 @@ func (ix *Index) SearchProbes(q []float32, k, probes int) []vec.Neighbor {
 
 	dim := ix.dim
 	vec.DotBatch(q, ix.centroids, st.dots)
-	for l, d := range st.dots {
-		st.lists.Push(int32(l), ix.cnorms[l]-float32(2*d))
-	}
+	ix.rankLists(st.dots, st.lists)
 	cands := vec.NewTopK(k + rerankExtra) // IDs here are entry positions
 	scanned := 0
 	scan := func(l int) {
@@ -154,24 +152,16 @@ func (ix *Index) SearchProbes(q []float32, k, probes int) []vec.Neighbor {
 			}
 		}
 	}
-	probed := st.lists.Unsorted()
-	for _, cand := range probed {
+	for _, cand := range st.lists.Unsorted() {
 		scan(int(cand.ID))
 	}
 	if scanned < k && probes < ix.lists {
 		// The nearest lists hold fewer than k entries (a small index):
-		// go on through the others, nearest first.
-		done := make([]bool, ix.lists)
-		for _, cand := range probed {
-			done[cand.ID] = true
-		}
-		rest := vec.NewTopK(ix.lists)
-		for l, d := range st.dots {
-			if !done[l] {
-				rest.Push(int32(l), ix.cnorms[l]-float32(2*d))
-			}
-		}
-		for _, cand := range rest.Result() {
+		// go on through the others, nearest first. The ranking is a total
+		// order, so the first probes of all lists are those just scanned.
+		all := vec.NewTopK(ix.lists)
+		ix.rankLists(st.dots, all)
+		for _, cand := range all.Result()[probes:] {
 			if scanned >= k {
 				break
 			}
@@ -183,6 +173,14 @@ func (ix *Index) SearchProbes(q []float32, k, probes int) []vec.Neighbor {
 		top.Push(ix.ids[c.ID], ix.refined(q, int(c.ID)))
 	}
 	return top.Result()
+}
+
+// rankLists offers every list to top at its distance from the query up to
+// the query's own norm, ‖c‖² − 2·q·c, given dots, the q·c of every list.
+func (ix *Index) rankLists(dots []float32, top *vec.TopK) {
+	for l, d := range dots {
+		top.Push(int32(l), ix.cnorms[l]-float32(2*d))
+	}
 }
 
 // rerankExtra is how many candidates beyond k the scan hands to the

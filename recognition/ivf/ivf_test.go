@@ -122,9 +122,7 @@ func nearestLists(ix *Index, q []float32, probes int) []int32 {
 	dots := make([]float32, ix.lists)
 	vec.DotBatch(q, ix.centroids, dots)
 	top := vec.NewTopK(probes)
-	for l, d := range dots {
-		top.Push(int32(l), ix.cnorms[l]-float32(2*d))
-	}
+	ix.rankLists(dots, top)
 	var ls []int32
 	for _, n := range top.Result() {
 		ls = append(ls, n.ID)

@@ -1,6 +1,7 @@
 // Package benchdb gives a benchmark run a PostgreSQL schema of its own in
 // the database a -db flag names, so that runs (and the regions of one
-// run) start empty and leave nothing behind.
+// run) start empty and leave nothing behind; Fresh opens such an empty
+// store, or a SQLite one, for a baseline.
 package benchdb
 
 import (
