@@ -125,7 +125,7 @@ func (c Collection) Validate() error {
 		return Invalidf("Invalid collection kind '%s': must be one of FaceList, LargeFaceList, PersonGroup, LargePersonGroup.", c.Kind)
 	}
 	if !ValidID(c.ID) {
-		return Invalidf("%s ID is invalid. Valid character is English letter in lower case, digit, '-' or '_'. Maximum length is %d.", ObjectOf(c.Kind).phrase(), MaxIDLength)
+		return Invalidf("%s ID is invalid. Valid character is English letter in lower case, digit, '-' or '_'. Maximum length is %d.", c.Kind.Phrase(), MaxIDLength)
 	}
 	if err := CheckName(c.Name); err != nil {
 		return err
