@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -139,9 +138,6 @@ func listFaces(ctx context.Context, c *client.Client, t client.SnapshotObjectTyp
 	return out, nil
 }
 
-// trainPoll is how often group train --wait asks for the training status.
-const trainPoll = 500 * time.Millisecond
-
 func (m *Main) groupTrainCommand(o *apiOptions, typ *string) *cobra.Command {
 	var wait bool
 	cmd := &cobra.Command{
@@ -176,7 +172,7 @@ and exits 1 if it failed.`,
 			if wait {
 				// Each change of state is shown once.
 				var last client.TrainingStatusType
-				st, err = training.WaitTraining(ctx, a[0], client.WaitTrainingOptions{Interval: trainPoll, Progress: func(st client.TrainingStatus) {
+				st, err = training.WaitTraining(ctx, a[0], client.WaitTrainingOptions{Progress: func(st client.TrainingStatus) {
 					if st.Status != last {
 						fmt.Fprintf(m.Stderr, "training %s: %s\n", a[0], st.Status)
 						last = st.Status

@@ -37,32 +37,37 @@ type modelsSearch struct {
 // holding them (engine.Load names the missing ones when others are).
 const weightsFile = "ssd_mobilenetv1_model-weights_manifest.json"
 
-// candidates lists, in order, the directories that may hold the weights:
+// candidates yields, in order, the directories that may hold the weights:
 // FACESNAP_MODELS, then the weights built into the binary (-tags
 // embedmodels), a "models" directory beside the executable (a deployed
 // binary), the user's cache (facesnap/face-api, for a binary on the PATH)
-// and .cache/face-api in the working directory (a checkout).
-func (s modelsSearch) candidates() []string {
-	var dirs []string
-	if d := s.getenv("FACESNAP_MODELS"); d != "" {
-		dirs = append(dirs, d)
+// and .cache/face-api in the working directory (a checkout). It yields
+// lazily, so a FACESNAP_MODELS that holds the weights spares the start-up
+// the hash and extraction of the embedded ones.
+func (s modelsSearch) candidates(yield func(string) bool) {
+	if d := s.getenv("FACESNAP_MODELS"); d != "" && !yield(d) {
+		return
 	}
 	if s.embedded != nil {
 		// An extraction that fails leaves the other places to search.
-		if d, err := s.embedded(); err == nil {
-			dirs = append(dirs, d)
+		if d, err := s.embedded(); err == nil && !yield(d) {
+			return
 		}
 	}
 	if exe, err := s.executable(); err == nil {
 		if resolved, err := filepath.EvalSymlinks(exe); err == nil {
 			exe = resolved
 		}
-		dirs = append(dirs, filepath.Join(filepath.Dir(exe), "models"))
+		if !yield(filepath.Join(filepath.Dir(exe), "models")) {
+			return
+		}
 	}
 	if cache, err := s.userCacheDir(); err == nil {
-		dirs = append(dirs, filepath.Join(cache, "facesnap", "face-api"))
+		if !yield(filepath.Join(cache, "facesnap", "face-api")) {
+			return
+		}
 	}
-	return append(dirs, filepath.Join(".cache", "face-api"))
+	yield(filepath.Join(".cache", "face-api"))
 }
 
 // dir resolves --models: the flag as given, else the first candidate that
@@ -72,13 +77,14 @@ func (s modelsSearch) dir(flag string) string {
 	if flag != "" {
 		return flag
 	}
-	dirs := s.candidates()
-	for _, d := range dirs {
+	var last string
+	for d := range s.candidates {
 		if _, err := os.Stat(filepath.Join(d, weightsFile)); err == nil {
 			return d
 		}
+		last = d
 	}
-	return dirs[len(dirs)-1]
+	return last
 }
 
 func (m *Main) modelsDir(flag string) string {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -34,14 +35,17 @@ func TestModelsSearch(t *testing.T) {
 		present   []string // directories that hold weights
 		noExe     bool
 		want      string
+		// extracted: whether the embedded weights were asked for, which
+		// costs their hash and maybe a write.
+		extracted bool
 	}{
-		{"Flag", "/given", "/env", []string{beside}, false, "/given"},
-		{"EmbeddedBeforeBeside", "", "", []string{embedded, beside}, false, embedded},
-		{"EnvHolds", "", withWeights(filepath.Join(root, "env")), nil, false, filepath.Join(root, "env")},
-		{"EnvEmptyThenBeside", "", empty, []string{beside}, false, beside},
-		{"BesideBeforeCache", "", "", []string{beside, inCache}, false, beside},
-		{"Cache", "", "", []string{inCache}, true, inCache},
-		{"NoneFallsBackToCheckout", "", "", nil, false, filepath.Join(".cache", "face-api")},
+		{"Flag", "/given", "/env", []string{beside}, false, "/given", false},
+		{"EmbeddedBeforeBeside", "", "", []string{embedded, beside}, false, embedded, true},
+		{"EnvHolds", "", withWeights(filepath.Join(root, "env")), nil, false, filepath.Join(root, "env"), false},
+		{"EnvEmptyThenBeside", "", empty, []string{beside}, false, beside, true},
+		{"BesideBeforeCache", "", "", []string{beside, inCache}, false, beside, true},
+		{"Cache", "", "", []string{inCache}, true, inCache, true},
+		{"NoneFallsBackToCheckout", "", "", nil, false, filepath.Join(".cache", "face-api"), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,6 +56,7 @@ func TestModelsSearch(t *testing.T) {
 			for _, d := range tt.present {
 				withWeights(d)
 			}
+			extracted := false
 			s := modelsSearch{
 				getenv: env(map[string]string{"FACESNAP_MODELS": tt.env}),
 				executable: func() (string, error) {
@@ -62,14 +67,19 @@ func TestModelsSearch(t *testing.T) {
 				},
 				userCacheDir: func() (string, error) { return cache, nil },
 				embedded: func() (string, error) {
+					extracted = true
 					if _, err := os.Stat(embedded); err != nil {
 						return "", err
 					}
 					return embedded, nil
 				},
 			}
-			if got := s.dir(tt.flag); got != tt.want {
-				t.Errorf("dir = %q, want %q (candidates %q)", got, tt.want, s.candidates())
+			got := s.dir(tt.flag)
+			if extracted != tt.extracted {
+				t.Errorf("embedded weights extracted: %v, want %v", extracted, tt.extracted)
+			}
+			if got != tt.want {
+				t.Errorf("dir = %q, want %q (candidates %q)", got, tt.want, slices.Collect(s.candidates))
 			}
 		})
 	}

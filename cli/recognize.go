@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -89,36 +90,9 @@ func (m *Main) faceIdentifyCommand(o *apiOptions) *cobra.Command {
 			if cmd.Flags().Changed("threshold") {
 				req.ConfidenceThreshold = &threshold
 			}
-			out := make([]identifiedFace, 0, len(faces))
-			names := map[string]string{}
-			for start := 0; start < len(faces); start += maxIdentifyFaces {
-				batch := faces[start:min(start+maxIdentifyFaces, len(faces))]
-				req.FaceIDs = req.FaceIDs[:0]
-				for _, f := range batch {
-					req.FaceIDs = append(req.FaceIDs, f.FaceID)
-				}
-				results, err := c.Identify(ctx, req)
-				if err != nil {
-					return err
-				}
-				for i, r := range results {
-					face := identifiedFace{FaceID: r.FaceID, Candidates: []identifyCandidate{}}
-					if i < len(batch) {
-						face.FaceRectangle = batch[i].FaceRectangle
-					}
-					for _, cand := range r.Candidates {
-						name, seen := names[cand.PersonID]
-						if !seen {
-							p, err := persons.Get(ctx, cand.PersonID)
-							if err != nil {
-								return err
-							}
-							name, names[cand.PersonID] = p.Name, p.Name
-						}
-						face.Candidates = append(face.Candidates, identifyCandidate{cand.PersonID, name, cand.Confidence})
-					}
-					out = append(out, face)
-				}
+			out, err := identifyFaces(ctx, c, persons, req, faces)
+			if err != nil {
+				return err
 			}
 			if o.output == "json" {
 				return writeJSON(m.Stdout, out)
@@ -141,6 +115,49 @@ func (m *Main) faceIdentifyCommand(o *apiOptions) *cobra.Command {
 	f.IntVar(&max, "max-candidates", 0, "candidates per face, 1 to 5 (default: the server's, 1)")
 	f.Float64Var(&threshold, "threshold", 0, "lowest confidence of a candidate, 0 to 1 (default: the server's)")
 	return cmd
+}
+
+// identifyFaces identifies faces with req, maxIdentifyFaces a call, and
+// names each candidate, asking for each person once.
+func identifyFaces(ctx context.Context, c *client.Client, persons client.Persons, req client.IdentifyRequest, faces []client.DetectedFace) ([]identifiedFace, error) {
+	out := make([]identifiedFace, 0, len(faces))
+	names := map[string]string{}
+	nameOf := func(personID string) (string, error) {
+		if name, seen := names[personID]; seen {
+			return name, nil
+		}
+		p, err := persons.Get(ctx, personID)
+		if err != nil {
+			return "", err
+		}
+		names[personID] = p.Name
+		return p.Name, nil
+	}
+	for batch := range slices.Chunk(faces, maxIdentifyFaces) {
+		req.FaceIDs = req.FaceIDs[:0]
+		for _, f := range batch {
+			req.FaceIDs = append(req.FaceIDs, f.FaceID)
+		}
+		results, err := c.Identify(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		for i, r := range results {
+			face := identifiedFace{FaceID: r.FaceID, Candidates: []identifyCandidate{}}
+			if i < len(batch) {
+				face.FaceRectangle = batch[i].FaceRectangle
+			}
+			for _, cand := range r.Candidates {
+				name, err := nameOf(cand.PersonID)
+				if err != nil {
+					return nil, err
+				}
+				face.Candidates = append(face.Candidates, identifyCandidate{cand.PersonID, name, cand.Confidence})
+			}
+			out = append(out, face)
+		}
+	}
+	return out, nil
 }
 
 func (m *Main) faceVerifyCommand(o *apiOptions) *cobra.Command {

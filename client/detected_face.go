@@ -58,8 +58,9 @@ type FaceLandmarks struct {
 }
 
 // FaceAttributes are the attributes detect was asked for; the others are
-// absent. A facesnap server computes none and refuses the request (400
-// BadArgument); the model is here for servers that do.
+// absent. A facesnap server computes headPose, blur, exposure and noise
+// (and refuses the others with 400 BadArgument); the rest of the model is
+// for servers that compute more.
 type FaceAttributes struct {
 	Smile       *float64    `json:"smile,omitempty"`
 	HeadPose    *HeadPose   `json:"headPose,omitempty"`

@@ -130,8 +130,14 @@ func Measure(img image.Image, d engine.Detection, set Set) Attributes {
 		img = e.Image // the decoded picture, whose pixels read fast
 	}
 	pose := EstimatePose(d.Landmarks)
-	blur := MeasureBlur(img, d.Rect)
-	exposure := MeasureExposure(img, d.Rect)
+	// Blur and exposure read the same resampled face, which is the costly
+	// part: it is made once, and only for an attribute that needs it.
+	var blur, exposure Rated
+	quality := set.Has(QualityForRecognition)
+	if quality || set.Has(Blur) || set.Has(Exposure) {
+		g := faceGrid(img, d.Rect)
+		blur, exposure = blurOf(g), exposureOf(g)
+	}
 	if set.Has(HeadPose) {
 		a.HeadPose = &pose
 	}
@@ -145,7 +151,7 @@ func Measure(img image.Image, d engine.Detection, set Set) Attributes {
 		n := MeasureNoise(img, d.Rect)
 		a.Noise = &n
 	}
-	if set.Has(QualityForRecognition) {
+	if quality {
 		a.QualityForRecognition = Quality(Measures{
 			Side: min(d.Rect.Width, d.Rect.Height), Score: d.Score,
 			Pose: pose, Blur: blur.Value, Exposure: exposure.Value,

@@ -80,19 +80,18 @@ func faceGrid(img image.Image, r facesnap.Rect) []float64 {
 // Blur thresholds: the service's bands of blur's value.
 const blurLow, blurHigh = 0.25, 0.75
 
-// sharpRef is the sharpness (see MeasureBlur) at which blur's value is
+// sharpRef is the sharpness (see blurOf) at which blur's value is
 // one half: calibrated on frontal portraits blurred by a Gaussian of a
 // known width (see the tests). Unblurred, the faces of the demo and
 // labelled photos measure 2 to 6 times sharpRef.
 const sharpRef = 0.0227
 
-// MeasureBlur rates how blurred the face is, 0 sharp to 1 blurred, and its
-// level Low, Medium or High. Sharpness is the variance of the Laplacian of
-// the face resampled to gridSize², over the variance of the face's
+// blurOf rates how blurred the face whose faceGrid is g is, 0 sharp to 1
+// blurred, and its level Low, Medium or High. Sharpness is the variance of
+// the Laplacian of the face resampled to gridSize², over the variance of the face's
 // luminance, so that contrast does not count as sharpness; blur's value is
 // 1/(1+(sharpness/sharpRef)²): Low beyond 1.7 sharpRef, High below 0.58.
-func MeasureBlur(img image.Image, r facesnap.Rect) Rated {
-	g := faceGrid(img, r)
+func blurOf(g []float64) Rated {
 	if g == nil {
 		return Rated{Level: "High", Value: 1}
 	}
@@ -120,12 +119,11 @@ func MeasureBlur(img image.Image, r facesnap.Rect) Rated {
 // Exposure thresholds: the service's bands of exposure's value.
 const exposureUnder, exposureOver = 0.25, 0.75
 
-// MeasureExposure rates the face's exposure, 0 dark to 1 bright, and its
-// level UnderExposure, GoodExposure or OverExposure: the median luminance of
-// the central part of the face (the middle 60% of the box each way, which
+// exposureOf rates the exposure of the face whose faceGrid is g, 0 dark to
+// 1 bright, and its level UnderExposure, GoodExposure or OverExposure: the
+// median luminance of the central part of the face (the middle 60% of the box each way, which
 // is skin, eyes and mouth, not hair or background), over 255.
-func MeasureExposure(img image.Image, r facesnap.Rect) Rated {
-	g := faceGrid(img, r)
+func exposureOf(g []float64) Rated {
 	if g == nil {
 		return Rated{Level: "UnderExposure", Value: 0}
 	}

@@ -115,7 +115,7 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 				level = slog.LevelInfo
 			}
 			// 5xx log at error, 4xx at info, successes at debug (the
-			// README's Logging says so). Successes log at debug: at tens of thousands of requests
+			// README's Logging says so): at tens of thousands of requests
 			// per second an access line each would cost more than the
 			// request; the guard spares building the line's arguments.
 			if s.log.Enabled(r.Context(), level) {
