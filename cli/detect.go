@@ -57,7 +57,7 @@ for as long as --ttl says (default: 24 hours).`,
 	}
 	m.addAPIFlags(cmd, o)
 	f := cmd.Flags()
-	f.StringVar(&do.attributes, "attributes", "", "face attributes to return, comma-separated (age,gender,headPose,…), for servers that compute them")
+	f.StringVar(&do.attributes, "attributes", "", "face attributes to return, comma-separated: headPose, blur, exposure, noise, qualityForRecognition (with --recognition-model recognition_03 or recognition_04); see the README's Face attributes")
 	f.BoolVar(&do.landmarks, "landmarks", false, "return the 27 face landmarks (in JSON output)")
 	f.StringVar(&do.recognitionModel, "recognition-model", "", "recognition_01 to recognition_04: the model of the collections the faceIds will be searched in (default: the server's)")
 	f.StringVar(&do.detectionModel, "detection-model", "", "detection_01 to detection_03 (default: the server's)")
@@ -98,20 +98,20 @@ func attributesString(a *client.FaceAttributes) string {
 		return "-"
 	}
 	var parts []string
-	if a.Age != nil {
-		parts = append(parts, fmt.Sprintf("age=%g", *a.Age))
-	}
-	if a.Gender != "" {
-		parts = append(parts, "gender="+a.Gender)
-	}
-	if a.Smile != nil {
-		parts = append(parts, fmt.Sprintf("smile=%g", *a.Smile))
-	}
-	if a.Glasses != "" {
-		parts = append(parts, "glasses="+a.Glasses)
+	if a.QualityForRecognition != "" {
+		parts = append(parts, "quality="+a.QualityForRecognition)
 	}
 	if p := a.HeadPose; p != nil {
 		parts = append(parts, fmt.Sprintf("headPose=%g/%g/%g", p.Pitch, p.Roll, p.Yaw))
+	}
+	if b := a.Blur; b != nil {
+		parts = append(parts, "blur="+b.BlurLevel)
+	}
+	if e := a.Exposure; e != nil {
+		parts = append(parts, "exposure="+e.ExposureLevel)
+	}
+	if n := a.Noise; n != nil {
+		parts = append(parts, "noise="+n.NoiseLevel)
 	}
 	if len(parts) == 0 {
 		return "(see -o json)"

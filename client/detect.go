@@ -28,6 +28,8 @@ const (
 	AttributeBlur        FaceAttributeType = "blur"
 	AttributeExposure    FaceAttributeType = "exposure"
 	AttributeNoise       FaceAttributeType = "noise"
+	// AttributeQualityForRecognition needs recognition_03 or recognition_04.
+	AttributeQualityForRecognition FaceAttributeType = "qualityForRecognition"
 )
 
 // DetectOptions tunes a detect. Zero fields are not sent, so the server's

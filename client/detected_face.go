@@ -76,6 +76,9 @@ type FaceAttributes struct {
 	Accessories []Accessory `json:"accessories,omitempty"`
 	Occlusion   *Occlusion  `json:"occlusion,omitempty"`
 	Hair        *Hair       `json:"hair,omitempty"`
+	// QualityForRecognition is Low, Medium or High (recognition_03 and
+	// recognition_04 only).
+	QualityForRecognition string `json:"qualityForRecognition,omitempty"`
 }
 
 type HeadPose struct {
